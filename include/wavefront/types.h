@@ -1,0 +1,104 @@
+// The argument types of the send and format calls: tags, centroids, granularities, span logs.
+//
+// They are light views and small values, built at the call site:
+//
+//   sender.send_metric("cpu.usage", 42.5, std::nullopt, "host-01", {{"env", "prod"}});
+//   sender.send_distribution("latency", {{30.0, 20}, {5.1, 10}}, Granularity::minute, ts, "", {});
+//
+// Strings are `std::string_view`s into the caller's memory: nothing is copied until the point is
+// formatted, which happens before the call returns.
+//
+// Thread-safety: plain values and views; see list_view.h.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "wavefront/list_view.h"
+
+namespace wavefront {
+
+// One point tag, span tag, event annotation or span-log field: a key and a value.
+struct Tag {
+  std::string_view key;
+  std::string_view value;
+
+  Tag() = default;
+  Tag(std::string_view tag_key, std::string_view tag_value) : key(tag_key), value(tag_value) {}
+};
+
+// Tags in the caller's order. For points, a repeated key keeps its last value; spans keep repeats.
+using Tags = ListView<Tag>;
+// A list of strings: span parent ids, follows-from ids, event tags.
+using Strings = ListView<std::string_view>;
+
+// Teach ListView<Tag> to read std::pair<K, V> elements, e.g. std::vector<std::pair<std::string, std::string>>.
+template <class Key, class Value>
+struct ListElementAdapter<Tag, std::pair<Key, Value>> {
+  static Tag get(const std::pair<Key, Value>& element) {
+    return Tag(std::string_view(element.first), std::string_view(element.second));
+  }
+};
+
+// Epoch seconds for metrics and distributions; std::nullopt lets the receiver stamp the point.
+using Timestamp = std::optional<std::int64_t>;
+
+// One centroid of a distribution: a mean and how many samples it stands for (1 ... 2^31-1; zero
+// counts are skipped, others are refused with invalid_centroid).
+struct Centroid {
+  double mean = 0;
+  std::int64_t count = 0;
+
+  Centroid() = default;
+  Centroid(double centroid_mean, std::int64_t centroid_count) : mean(centroid_mean), count(centroid_count) {}
+};
+using Centroids = ListView<Centroid>;
+
+// The time bins a distribution is reported for; one wire line per granularity (`!M`, `!H`, `!D`).
+enum class Granularity : std::uint8_t { minute = 1, hour = 2, day = 4 };
+
+// A set of granularities: `Granularity::minute`, `Granularity::minute | Granularity::hour`, or
+// `{Granularity::minute, Granularity::day}`. Lines are written minute, hour, day, whatever the order.
+class GranularitySet {
+ public:
+  constexpr GranularitySet() noexcept = default;
+  constexpr GranularitySet(Granularity granularity) noexcept  // NOLINT(google-explicit-constructor)
+      : bits_(static_cast<std::uint8_t>(granularity)) {}
+  constexpr GranularitySet(std::initializer_list<Granularity> granularities) noexcept {
+    for (Granularity granularity : granularities) bits_ |= static_cast<std::uint8_t>(granularity);
+  }
+  constexpr bool contains(Granularity granularity) const noexcept {
+    return (bits_ & static_cast<std::uint8_t>(granularity)) != 0;
+  }
+  constexpr bool empty() const noexcept { return bits_ == 0; }
+  constexpr GranularitySet& operator|=(GranularitySet other) noexcept {
+    bits_ |= other.bits_;
+    return *this;
+  }
+  constexpr std::uint8_t bits() const noexcept { return bits_; }
+
+ private:
+  std::uint8_t bits_ = 0;
+};
+
+constexpr GranularitySet operator|(GranularitySet left, GranularitySet right) noexcept {
+  return left |= right;
+}
+constexpr GranularitySet operator|(Granularity left, Granularity right) noexcept {
+  return GranularitySet(left) | GranularitySet(right);
+}
+
+// One timestamped log record of a span: microseconds since the epoch, and its fields in order.
+struct SpanLog {
+  std::int64_t timestamp_us = 0;
+  Tags fields;
+
+  SpanLog() = default;
+  SpanLog(std::int64_t log_timestamp_us, Tags log_fields) : timestamp_us(log_timestamp_us), fields(log_fields) {}
+};
+using SpanLogs = ListView<SpanLog>;
+
+}  // namespace wavefront
