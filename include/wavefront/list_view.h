@@ -20,6 +20,7 @@ namespace wavefront {
 // conversion constructor of T) to teach ListView a new element type.
 template <class View, class Element, class = void>
 struct ListElementAdapter {
+  static constexpr bool supported = std::is_constructible_v<View, const Element&>;
   static View get(const Element& element) { return View(element); }
 };
 
@@ -37,7 +38,7 @@ class ListView {
   template <class Container,
             class Element = std::remove_cv_t<std::remove_reference_t<decltype(*std::data(std::declval<const Container&>()))>>,
             class = std::enable_if_t<!std::is_same_v<std::decay_t<Container>, ListView> &&
-                                     std::is_same_v<decltype(ListElementAdapter<T, Element>::get(std::declval<const Element&>())), T>>>
+                                     ListElementAdapter<T, Element>::supported>>
   ListView(const Container& container) noexcept  // NOLINT(google-explicit-constructor)
       : base_(std::data(container)), size_(std::size(container)), get_(&get_converted<Element>) {}
 

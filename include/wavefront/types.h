@@ -38,6 +38,8 @@ using Strings = ListView<std::string_view>;
 // Teach ListView<Tag> to read std::pair<K, V> elements, e.g. std::vector<std::pair<std::string, std::string>>.
 template <class Key, class Value>
 struct ListElementAdapter<Tag, std::pair<Key, Value>> {
+  static constexpr bool supported =
+      std::is_convertible_v<const Key&, std::string_view> && std::is_convertible_v<const Value&, std::string_view>;
   static Tag get(const std::pair<Key, Value>& element) {
     return Tag(std::string_view(element.first), std::string_view(element.second));
   }
