@@ -14,16 +14,18 @@ int main() {
     if (!status.ok()) std::fprintf(stderr, "refused: %s\n", status.to_string().c_str());
   };
 
-  check(wavefront::format_metric(lines, "cpu.usage", 42.5, 1700000000, "host-01", {{"env", "prod"}, {"region", "us"}}));
-  check(wavefront::format_delta_counter(lines, "jobs.done", 3, std::nullopt, "worker-7", {{"queue", "email"}}));
+  check(wavefront::format_metric(lines, "cpu.usage", 42.5, 1700000000, "host-01",
+                                 {{"env", "prod"}, {"region", "us"}}));
+  check(
+      wavefront::format_delta_counter(lines, "jobs.done", 3, std::nullopt, "worker-7", {{"queue", "email"}}));
   check(wavefront::format_distribution(lines, "request.latency", {{30.0, 20}, {5.1, 10}},
                                        Granularity::minute | Granularity::hour, 1700000040, "app-1",
                                        {{"region", "us-west"}}));
-  check(wavefront::format_span(lines, span_logs, "getUser", 1700000000123, 45, "api-3",
-                               "7b3bf470-9456-11e8-9eb6-529269fb1459", "0313bafe-9457-11e8-9eb6-529269fb1459",
-                               {"2f64e538-9457-11e8-9eb6-529269fb1459"}, {},
-                               {{"application", "shop"}, {"service", "users"}, {"cluster", "none"}, {"shard", "none"}},
-                               {{1700000000123456, {{"event", "cache miss"}}}}));
+  check(wavefront::format_span(
+      lines, span_logs, "getUser", 1700000000123, 45, "api-3", "7b3bf470-9456-11e8-9eb6-529269fb1459",
+      "0313bafe-9457-11e8-9eb6-529269fb1459", {"2f64e538-9457-11e8-9eb6-529269fb1459"}, {},
+      {{"application", "shop"}, {"service", "users"}, {"cluster", "none"}, {"shard", "none"}},
+      {{1700000000123456, {{"event", "cache miss"}}}}));
   check(wavefront::format_event(lines, "deploy v42", 1700000000000, 1700000060000, "ci-1",
                                 {{"severity", "info"}, {"type", "deploy"}}, {"release"}));
   // A refused point: the error names the field, the rule and the value; nothing is written.

@@ -30,17 +30,17 @@ namespace wavefront {
 // Size limits, in UTF-16 code units as the proxy measures them. Defaults are Wavefront's documented
 // customer limits; raise them only if your cluster's limits were raised.
 struct Limits {
-  std::size_t max_name_length = 256;             // metric and distribution names
-  std::size_t max_source_length = 128;           // sources of points, distributions and spans
-  std::size_t max_point_tags = 20;               // point tags per metric or distribution
-  std::size_t max_tag_key_length = 64;           // point tag key
-  std::size_t max_tag_value_length = 255;        // point tag value
-  std::size_t max_tag_length = 254;              // point tag key + value
-  std::size_t max_span_name_length = 128;        // span name
-  std::size_t max_span_annotations = 50;         // span tags + parents + follows-from + _spanLogs
-  std::size_t max_span_tag_key_length = 128;     // span tag key
-  std::size_t max_span_tag_value_length = 128;   // span tag value
-  std::size_t max_span_logs_line_length = 32768; // one span-logs JSON line
+  std::size_t max_name_length = 256;              // metric and distribution names
+  std::size_t max_source_length = 128;            // sources of points, distributions and spans
+  std::size_t max_point_tags = 20;                // point tags per metric or distribution
+  std::size_t max_tag_key_length = 64;            // point tag key
+  std::size_t max_tag_value_length = 255;         // point tag value
+  std::size_t max_tag_length = 254;               // point tag key + value
+  std::size_t max_span_name_length = 128;         // span name
+  std::size_t max_span_annotations = 50;          // span tags + parents + follows-from + _spanLogs
+  std::size_t max_span_tag_key_length = 128;      // span tag key
+  std::size_t max_span_tag_value_length = 128;    // span tag value
+  std::size_t max_span_logs_line_length = 32768;  // one span-logs JSON line
 };
 
 // The machine's host name (cached after the first call); the default source.
@@ -88,8 +88,8 @@ WAVEFRONT_API Status format_span(std::string& span_out, std::string& span_logs_o
 // An event as the `@Event` line a proxy accepts. An end time of 0 or not after the start becomes
 // start + 1 (an instant event).
 WAVEFRONT_API Status format_event(std::string& out, std::string_view name, std::int64_t start_ms,
-                                  std::int64_t end_ms, std::string_view source, Tags annotations, Strings tags,
-                                  const FormatOptions& options = default_format_options());
+                                  std::int64_t end_ms, std::string_view source, Tags annotations,
+                                  Strings tags, const FormatOptions& options = default_format_options());
 
 // The same event as the JSON body of one direct-ingestion `POST /api/v2/event` (no trailing newline).
 WAVEFRONT_API Status format_event_json(std::string& out, std::string_view name, std::int64_t start_ms,

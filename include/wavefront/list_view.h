@@ -36,7 +36,8 @@ class ListView {
 
   // Any contiguous container (vector, array, C array) whose elements convert to T.
   template <class Container,
-            class Element = std::remove_cv_t<std::remove_reference_t<decltype(*std::data(std::declval<const Container&>()))>>,
+            class Element = std::remove_cv_t<
+                std::remove_reference_t<decltype(*std::data(std::declval<const Container&>()))>>,
             class = std::enable_if_t<!std::is_same_v<std::decay_t<Container>, ListView> &&
                                      ListElementAdapter<T, Element>::supported>>
   ListView(const Container& container) noexcept  // NOLINT(google-explicit-constructor)

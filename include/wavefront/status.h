@@ -78,7 +78,7 @@ class WAVEFRONT_API Status {
 template <class T>
 class Expected {
  public:
-  Expected(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Expected(T value) : value_(std::move(value)) {}       // NOLINT(google-explicit-constructor)
   Expected(Status error) : error_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const noexcept { return error_.ok(); }

@@ -35,11 +35,12 @@ using Tags = ListView<Tag>;
 // A list of strings: span parent ids, follows-from ids, event tags.
 using Strings = ListView<std::string_view>;
 
-// Teach ListView<Tag> to read std::pair<K, V> elements, e.g. std::vector<std::pair<std::string, std::string>>.
+// Teach ListView<Tag> to read std::pair<K, V> elements, e.g. std::vector<std::pair<std::string,
+// std::string>>.
 template <class Key, class Value>
 struct ListElementAdapter<Tag, std::pair<Key, Value>> {
-  static constexpr bool supported =
-      std::is_convertible_v<const Key&, std::string_view> && std::is_convertible_v<const Value&, std::string_view>;
+  static constexpr bool supported = std::is_convertible_v<const Key&, std::string_view> &&
+                                    std::is_convertible_v<const Value&, std::string_view>;
   static Tag get(const std::pair<Key, Value>& element) {
     return Tag(std::string_view(element.first), std::string_view(element.second));
   }
@@ -99,7 +100,8 @@ struct SpanLog {
   Tags fields;
 
   SpanLog() = default;
-  SpanLog(std::int64_t log_timestamp_us, Tags log_fields) : timestamp_us(log_timestamp_us), fields(log_fields) {}
+  SpanLog(std::int64_t log_timestamp_us, Tags log_fields)
+      : timestamp_us(log_timestamp_us), fields(log_fields) {}
 };
 using SpanLogs = ListView<SpanLog>;
 

@@ -5,31 +5,56 @@ namespace wavefront {
 
 std::string_view error_code_name(ErrorCode code) noexcept {
   switch (code) {
-    case ErrorCode::ok: return "ok";
-    case ErrorCode::invalid_name: return "invalid_name";
-    case ErrorCode::invalid_source: return "invalid_source";
-    case ErrorCode::invalid_tag_key: return "invalid_tag_key";
-    case ErrorCode::invalid_tag_value: return "invalid_tag_value";
-    case ErrorCode::non_finite_value: return "non_finite_value";
-    case ErrorCode::negative_delta: return "negative_delta";
-    case ErrorCode::invalid_timestamp: return "invalid_timestamp";
-    case ErrorCode::name_too_long: return "name_too_long";
-    case ErrorCode::source_too_long: return "source_too_long";
-    case ErrorCode::too_many_tags: return "too_many_tags";
-    case ErrorCode::tag_key_too_long: return "tag_key_too_long";
-    case ErrorCode::tag_value_too_long: return "tag_value_too_long";
-    case ErrorCode::tag_too_long: return "tag_too_long";
-    case ErrorCode::span_name_too_long: return "span_name_too_long";
-    case ErrorCode::span_logs_too_long: return "span_logs_too_long";
-    case ErrorCode::empty_histogram: return "empty_histogram";
-    case ErrorCode::invalid_centroid: return "invalid_centroid";
-    case ErrorCode::invalid_id: return "invalid_id";
-    case ErrorCode::invalid_argument: return "invalid_argument";
-    case ErrorCode::not_configured: return "not_configured";
-    case ErrorCode::closed: return "closed";
-    case ErrorCode::queue_full: return "queue_full";
-    case ErrorCode::timeout: return "timeout";
-    case ErrorCode::io_error: return "io_error";
+    case ErrorCode::ok:
+      return "ok";
+    case ErrorCode::invalid_name:
+      return "invalid_name";
+    case ErrorCode::invalid_source:
+      return "invalid_source";
+    case ErrorCode::invalid_tag_key:
+      return "invalid_tag_key";
+    case ErrorCode::invalid_tag_value:
+      return "invalid_tag_value";
+    case ErrorCode::non_finite_value:
+      return "non_finite_value";
+    case ErrorCode::negative_delta:
+      return "negative_delta";
+    case ErrorCode::invalid_timestamp:
+      return "invalid_timestamp";
+    case ErrorCode::name_too_long:
+      return "name_too_long";
+    case ErrorCode::source_too_long:
+      return "source_too_long";
+    case ErrorCode::too_many_tags:
+      return "too_many_tags";
+    case ErrorCode::tag_key_too_long:
+      return "tag_key_too_long";
+    case ErrorCode::tag_value_too_long:
+      return "tag_value_too_long";
+    case ErrorCode::tag_too_long:
+      return "tag_too_long";
+    case ErrorCode::span_name_too_long:
+      return "span_name_too_long";
+    case ErrorCode::span_logs_too_long:
+      return "span_logs_too_long";
+    case ErrorCode::empty_histogram:
+      return "empty_histogram";
+    case ErrorCode::invalid_centroid:
+      return "invalid_centroid";
+    case ErrorCode::invalid_id:
+      return "invalid_id";
+    case ErrorCode::invalid_argument:
+      return "invalid_argument";
+    case ErrorCode::not_configured:
+      return "not_configured";
+    case ErrorCode::closed:
+      return "closed";
+    case ErrorCode::queue_full:
+      return "queue_full";
+    case ErrorCode::timeout:
+      return "timeout";
+    case ErrorCode::io_error:
+      return "io_error";
   }
   return "unknown";
 }

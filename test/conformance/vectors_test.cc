@@ -44,8 +44,8 @@ std::vector<Vector> load_vectors() {
     while (std::getline(input, line)) {
       if (line.empty()) continue;
       ordered_json parsed = ordered_json::parse(line);
-      vectors.push_back(Vector{path.filename().string(), parsed.at("id").get<std::string>(), parsed.at("call"),
-                               parsed.at("expect")});
+      vectors.push_back(Vector{path.filename().string(), parsed.at("id").get<std::string>(),
+                               parsed.at("call"), parsed.at("expect")});
     }
   }
   return vectors;
@@ -82,7 +82,8 @@ std::vector<std::pair<std::string, std::string>> pairs(const ordered_json& value
   if (value.is_object()) {
     for (const auto& [key, item] : value.items()) result.emplace_back(key, item.get<std::string>());
   } else {
-    for (const auto& item : value) result.emplace_back(item.at(0).get<std::string>(), item.at(1).get<std::string>());
+    for (const auto& item : value)
+      result.emplace_back(item.at(0).get<std::string>(), item.at(1).get<std::string>());
   }
   return result;
 }
@@ -121,8 +122,9 @@ wavefront::Status run_call(const ordered_json& call, std::string& lines, std::st
     for (const auto& centroid : call.at("centroids")) {
       args.centroids.emplace_back(number(centroid.at(0)), centroid.at(1).get<std::int64_t>());
     }
-    return wavefront::format_distribution(lines, name, args.centroids, granularities(call.at("granularities")),
-                                          timestamp(call), source, args.tags);
+    return wavefront::format_distribution(lines, name, args.centroids,
+                                          granularities(call.at("granularities")), timestamp(call), source,
+                                          args.tags);
   }
   if (kind == "span") {
     args.tags = pairs(call.at("tags"));
@@ -130,13 +132,14 @@ wavefront::Status run_call(const ordered_json& call, std::string& lines, std::st
     args.strings_b = strings(call.at("follows_from"));
     for (const auto& log : call.at("span_logs")) args.log_fields.push_back(pairs(log.at("fields")));
     for (std::size_t index = 0; index < args.log_fields.size(); ++index) {
-      args.logs.emplace_back(call["span_logs"][index].at("timestamp_us").get<std::int64_t>(), args.log_fields[index]);
+      args.logs.emplace_back(call["span_logs"][index].at("timestamp_us").get<std::int64_t>(),
+                             args.log_fields[index]);
     }
     std::string span_logs;
     wavefront::Status status = wavefront::format_span(
-        lines, span_logs, name, call.at("start_ms").get<std::int64_t>(), call.at("duration_ms").get<std::int64_t>(),
-        source, call.at("trace_id").get<std::string>(), call.at("span_id").get<std::string>(), args.strings_a,
-        args.strings_b, args.tags, args.logs);
+        lines, span_logs, name, call.at("start_ms").get<std::int64_t>(),
+        call.at("duration_ms").get<std::int64_t>(), source, call.at("trace_id").get<std::string>(),
+        call.at("span_id").get<std::string>(), args.strings_a, args.strings_b, args.tags, args.logs);
     lines += span_logs;
     return status;
   }
@@ -145,10 +148,12 @@ wavefront::Status run_call(const ordered_json& call, std::string& lines, std::st
     args.strings_a = strings(call.at("tags"));
     const auto start = call.at("start_ms").get<std::int64_t>();
     const auto end = call.at("end_ms").get<std::int64_t>();
-    wavefront::Status status = wavefront::format_event(lines, name, start, end, source, args.tags, args.strings_a);
+    wavefront::Status status =
+        wavefront::format_event(lines, name, start, end, source, args.tags, args.strings_a);
     wavefront::Status json_status =
         wavefront::format_event_json(json, name, start, end, source, args.tags, args.strings_a);
-    EXPECT_EQ(status.code(), json_status.code()) << "line and JSON forms disagree: " << json_status.to_string();
+    EXPECT_EQ(status.code(), json_status.code())
+        << "line and JSON forms disagree: " << json_status.to_string();
     return status;
   }
   throw std::runtime_error("unknown kind " + kind);
@@ -170,6 +175,9 @@ std::vector<std::string> split_lines(const std::string& text) {
   return result;
 }
 
+// Test listings show the vector's id, not its bytes.
+void PrintTo(const Vector& vector, std::ostream* out) { *out << vector.file << ":" << vector.id; }
+
 class VectorTest : public testing::TestWithParam<Vector> {};
 
 TEST_P(VectorTest, MatchesSpec) {
@@ -179,7 +187,8 @@ TEST_P(VectorTest, MatchesSpec) {
   std::string json;
   const wavefront::Status status = run_call(vector.call, lines, json);
   const std::string written = lines.substr(prefix_length);
-  ASSERT_EQ(lines.substr(0, prefix_length), "prefix already in the buffer\n") << "existing output was changed";
+  ASSERT_EQ(lines.substr(0, prefix_length), "prefix already in the buffer\n")
+      << "existing output was changed";
   if (vector.expect.contains("error")) {
     const std::string expected_code = vector.expect["error"].get<std::string>();
     EXPECT_EQ(std::string(wavefront::error_code_name(status.code())), expected_code) << status.to_string();

@@ -14,8 +14,8 @@ using testing_util::Result;
 Result distribution(Centroids centroids, GranularitySet granularities = Granularity::minute,
                     Timestamp timestamp = 1700000040, Tags tags = {}, std::string_view name = "d") {
   Result result;
-  result.status =
-      format_distribution(result.out, name, centroids, granularities, timestamp, "s", tags, options_with_default());
+  result.status = format_distribution(result.out, name, centroids, granularities, timestamp, "s", tags,
+                                      options_with_default());
   return result;
 }
 
@@ -27,14 +27,16 @@ TEST(FormatDistribution, OneLinePerGranularityInMinuteHourDayOrder) {
 }
 
 TEST(FormatDistribution, MergesOnlyAdjacentEqualMeans) {
-  EXPECT_EQ(distribution({{1, 1}, {1, 2}, {2, 1}, {1, 1}}).out, "!M 1700000040 #3 1 #1 2 #1 1 \"d\" source=\"s\"\n");
+  EXPECT_EQ(distribution({{1, 1}, {1, 2}, {2, 1}, {1, 1}}).out,
+            "!M 1700000040 #3 1 #1 2 #1 1 \"d\" source=\"s\"\n");
   // A zero count between two equal means is skipped, so they become adjacent.
   EXPECT_EQ(distribution({{1, 1}, {5, 0}, {1, 2}}).out, "!M 1700000040 #3 1 \"d\" source=\"s\"\n");
 }
 
 TEST(FormatDistribution, MergedCountsStayWithin32Bits) {
   EXPECT_EQ(distribution({{1, 2147483647}}).out, "!M 1700000040 #2147483647 1 \"d\" source=\"s\"\n");
-  EXPECT_EQ(distribution({{1, 2147483647}, {1, 1}}).out, "!M 1700000040 #2147483647 1 #1 1 \"d\" source=\"s\"\n");
+  EXPECT_EQ(distribution({{1, 2147483647}, {1, 1}}).out,
+            "!M 1700000040 #2147483647 1 #1 1 \"d\" source=\"s\"\n");
   EXPECT_EQ(distribution({{1, 2147483648}}).code(), "invalid_centroid");
   EXPECT_EQ(distribution({{1, -1}}).code(), "invalid_centroid");
 }
@@ -47,14 +49,16 @@ TEST(FormatDistribution, RefusesEmptyAndNonFinite) {
 }
 
 TEST(FormatDistribution, TimestampOptionalButPositive) {
-  EXPECT_EQ(distribution({{0.25, 7}}, Granularity::minute, std::nullopt).out, "!M #7 0.25 \"d\" source=\"s\"\n");
+  EXPECT_EQ(distribution({{0.25, 7}}, Granularity::minute, std::nullopt).out,
+            "!M #7 0.25 \"d\" source=\"s\"\n");
   EXPECT_EQ(distribution({{0.25, 7}}, Granularity::minute, 0).code(), "invalid_timestamp");
 }
 
 TEST(FormatDistribution, NameAndTagsFollowPointRules) {
   EXPECT_EQ(distribution({{1, 1}}, Granularity::minute, 1, {{"k", "v\"q"}, {"k", "w"}}, "lat ms").out,
             "!M 1 #1 1 \"lat-ms\" source=\"s\" \"k\"=\"w\"\n");
-  EXPECT_EQ(distribution({{1, 1}}, Granularity::minute, 1, {}, std::string(257, 'a')).code(), "name_too_long");
+  EXPECT_EQ(distribution({{1, 1}}, Granularity::minute, 1, {}, std::string(257, 'a')).code(),
+            "name_too_long");
   EXPECT_EQ(distribution({{1, 1}}, Granularity::minute, 1, {{"host", "x"}}).code(), "invalid_tag_key");
 }
 

@@ -42,9 +42,11 @@ TEST(FormatEvent, InstantEventsGetAnEnd) {
 }
 
 TEST(FormatEvent, AnnotationsAndTags) {
-  const auto result = event("say \"hi\"", 1, 2, {{"my key", "two\nlines"}, {"x", "1"}, {"my:key", "last"}}, {"a", " b "});
+  const auto result =
+      event("say \"hi\"", 1, 2, {{"my key", "two\nlines"}, {"x", "1"}, {"my:key", "last"}}, {"a", " b "});
   ASSERT_TRUE(result.line_status.ok()) << result.line_status.to_string();
-  EXPECT_EQ(result.line, "@Event 1 2 \"say \\\"hi\\\"\" \"x\"=\"1\" \"my-key\"=\"last\" host=\"h\" tag=\"a\" tag=\"b\"\n");
+  EXPECT_EQ(result.line,
+            "@Event 1 2 \"say \\\"hi\\\"\" \"x\"=\"1\" \"my-key\"=\"last\" host=\"h\" tag=\"a\" tag=\"b\"\n");
   const auto json = nlohmann::json::parse(result.json);
   EXPECT_EQ(json["name"], "say \"hi\"");
   EXPECT_EQ(json["annotations"], (nlohmann::json{{"x", "1"}, {"my-key", "last"}}));

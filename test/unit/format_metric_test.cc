@@ -19,7 +19,8 @@ const std::string kEmoji = "\xF0\x9F\x98\x80";  // 2 UTF-16 units
 const std::string kDelta = "\xE2\x88\x86";      // ∆
 
 TEST(FormatMetric, WritesSourceRightAfterValueAndTimestamp) {
-  EXPECT_EQ(metric("cpu", 1.5, {{"1k", "v"}}, "h", 1700000000).out, "\"cpu\" 1.5 1700000000 source=\"h\" \"1k\"=\"v\"\n");
+  EXPECT_EQ(metric("cpu", 1.5, {{"1k", "v"}}, "h", 1700000000).out,
+            "\"cpu\" 1.5 1700000000 source=\"h\" \"1k\"=\"v\"\n");
   EXPECT_EQ(metric("cpu", 1.5, {{"1k", "v"}}, "h").out, "\"cpu\" 1.5 source=\"h\" \"1k\"=\"v\"\n");
 }
 
@@ -30,12 +31,14 @@ TEST(FormatMetric, NumbersAreShortestRoundTrip) {
   EXPECT_EQ(metric("m", 1e21).out, "\"m\" 1e+21 source=\"s\"\n");
   EXPECT_EQ(metric("m", -0.0).out, "\"m\" -0 source=\"s\"\n");
   EXPECT_EQ(metric("m", 123456789.125).out, "\"m\" 123456789.125 source=\"s\"\n");
-  EXPECT_EQ(metric("m", std::numeric_limits<double>::max()).out, "\"m\" 1.7976931348623157e+308 source=\"s\"\n");
+  EXPECT_EQ(metric("m", std::numeric_limits<double>::max()).out,
+            "\"m\" 1.7976931348623157e+308 source=\"s\"\n");
   EXPECT_EQ(metric("m", std::numeric_limits<double>::denorm_min()).out, "\"m\" 5e-324 source=\"s\"\n");
 }
 
 TEST(FormatMetric, RefusesNonFiniteValues) {
-  for (double bad : {std::nan(""), std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()}) {
+  for (double bad :
+       {std::nan(""), std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()}) {
     const auto result = metric("m", bad);
     EXPECT_EQ(result.code(), "non_finite_value");
     EXPECT_NE(result.status.message().find("metric value"), std::string::npos) << result.status.message();
@@ -59,16 +62,18 @@ TEST(FormatMetric, NameLimitCountsSanitizedUtf16Units) {
 
 TEST(FormatMetric, RefusedCallLeavesExistingOutputAlone) {
   std::string out = "earlier line\n";
-  const Status status = format_metric(out, "m", 1, std::nullopt, "s", {{"k", "bad\\"}}, options_with_default());
+  const Status status =
+      format_metric(out, "m", 1, std::nullopt, "s", {{"k", "bad\\"}}, options_with_default());
   EXPECT_EQ(status.code(), ErrorCode::invalid_tag_value);
   EXPECT_EQ(out, "earlier line\n");
 }
 
 TEST(FormatMetric, ErrorMessageNamesFieldRuleAndValue) {
   const auto result = metric("m", 1, {{"path", "C:\\temp\\"}});
-  EXPECT_EQ(result.status.message(),
-            "point tag value for key \"path\" must not end with a backslash (the proxy would read the closing "
-            "quote as escaped): \"C:\\\\temp\\\\\"");
+  EXPECT_EQ(
+      result.status.message(),
+      "point tag value for key \"path\" must not end with a backslash (the proxy would read the closing "
+      "quote as escaped): \"C:\\\\temp\\\\\"");
   const auto long_name = metric(repeat("n", 300), 1);
   EXPECT_NE(long_name.status.message().find("metric name is 300"), std::string::npos);
   EXPECT_NE(long_name.status.message().find("limit is 256"), std::string::npos);
@@ -94,7 +99,7 @@ TEST(FormatMetric, SourceLimit) {
   EXPECT_EQ(metric("m", 1, {}, repeat("s", 129)).code(), "source_too_long");
   EXPECT_TRUE(metric("m", 1, {}, repeat(kEmoji, 64)).status.ok());
   EXPECT_EQ(metric("m", 1, {}, repeat(kEmoji, 64) + "x").code(), "source_too_long");
-  EXPECT_TRUE(metric("m", 1, {}, repeat("\"", 128)).status.ok());  // \" counts one
+  EXPECT_TRUE(metric("m", 1, {}, repeat("\"", 128)).status.ok());             // \" counts one
   EXPECT_TRUE(metric("m", 1, {}, "x" + repeat("\n", 63) + "x").status.ok());  // \n counts two: 128
   EXPECT_EQ(metric("m", 1, {}, "x" + repeat("\n", 64) + "x").code(), "source_too_long");
 }
@@ -112,7 +117,8 @@ TEST(FormatMetric, TagKeyRules) {
     EXPECT_NE(result.status.message().find("dedicated argument"), std::string::npos);
   }
   EXPECT_TRUE(metric("m", 1, {{"Source", "v"}}).status.ok());
-  EXPECT_TRUE(metric("m", 1, {{"123", "v"}}).status.ok());  // digit keys are fine on points: source comes first
+  EXPECT_TRUE(
+      metric("m", 1, {{"123", "v"}}).status.ok());  // digit keys are fine on points: source comes first
 }
 
 TEST(FormatMetric, TagValueRules) {
@@ -156,7 +162,8 @@ TEST(FormatMetric, RepeatedKeysKeepTheLastValue) {
   EXPECT_EQ(metric("m", 1, {{"env", "dev"}, {"a", "1"}, {"env", "prod"}}).out,
             "\"m\" 1 source=\"s\" \"a\"=\"1\" \"env\"=\"prod\"\n");
   // Keys that become equal after sanitizing are repeats too.
-  EXPECT_EQ(metric("m", 1, {{"a b", "1"}, {"a-b", "2"}, {"a:b", "3"}}).out, "\"m\" 1 source=\"s\" \"a-b\"=\"3\"\n");
+  EXPECT_EQ(metric("m", 1, {{"a b", "1"}, {"a-b", "2"}, {"a:b", "3"}}).out,
+            "\"m\" 1 source=\"s\" \"a-b\"=\"3\"\n");
   // Many tags take the sorting path; the result is the same rule.
   OwnedTags many;
   for (int index = 0; index < 100; ++index) many.emplace_back("same", "v" + std::to_string(index));

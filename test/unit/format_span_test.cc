@@ -12,7 +12,8 @@ using testing_util::repeat;
 
 constexpr std::string_view kTrace = "11111111-2222-3333-4444-555555555555";
 constexpr std::string_view kSpan = "11111111-0000-0001-0002-123456789012";
-constexpr std::string_view kIds = "traceId=11111111-2222-3333-4444-555555555555 spanId=11111111-0000-0001-0002-123456789012";
+constexpr std::string_view kIds =
+    "traceId=11111111-2222-3333-4444-555555555555 spanId=11111111-0000-0001-0002-123456789012";
 
 struct SpanResult {
   Status status;
@@ -21,22 +22,24 @@ struct SpanResult {
   std::string code() const { return std::string(error_code_name(status.code())); }
 };
 
-SpanResult span(Tags tags = {}, SpanLogs logs = {}, std::string_view name = "op", std::string_view trace = kTrace,
-                Strings parents = {}, Strings follows = {}, std::int64_t start = 1700000000000, std::int64_t duration = 5,
+SpanResult span(Tags tags = {}, SpanLogs logs = {}, std::string_view name = "op",
+                std::string_view trace = kTrace, Strings parents = {}, Strings follows = {},
+                std::int64_t start = 1700000000000, std::int64_t duration = 5,
                 const FormatOptions& options = options_with_default()) {
   SpanResult result;
-  result.status = format_span(result.span, result.logs, name, start, duration, "src", trace, kSpan, parents, follows,
-                              tags, logs, options);
+  result.status = format_span(result.span, result.logs, name, start, duration, "src", trace, kSpan, parents,
+                              follows, tags, logs, options);
   return result;
 }
 
 TEST(FormatSpan, IdsAreCanonicalUuidsWrittenLowerCase) {
   EXPECT_EQ(span({}, {}, "op", "ABCDEF01-2222-3333-4444-55555555AAAA").span,
-            "\"op\" source=\"src\" traceId=abcdef01-2222-3333-4444-55555555aaaa spanId=" + std::string(kSpan) +
-                " 1700000000000 5\n");
-  for (std::string_view bad : {"not-a-uuid", "111111112222333344445555555555555555", "{11111111-2222-3333-4444-555555555555}",
-                               "11111111-2222-3333-4444-55555555555", "11111111-2222-3333-4444-55555555555g",
-                               "11111111_2222-3333-4444-555555555555", ""}) {
+            "\"op\" source=\"src\" traceId=abcdef01-2222-3333-4444-55555555aaaa spanId=" +
+                std::string(kSpan) + " 1700000000000 5\n");
+  for (std::string_view bad :
+       {"not-a-uuid", "111111112222333344445555555555555555", "{11111111-2222-3333-4444-555555555555}",
+        "11111111-2222-3333-4444-55555555555", "11111111-2222-3333-4444-55555555555g",
+        "11111111_2222-3333-4444-555555555555", ""}) {
     EXPECT_EQ(span({}, {}, "op", bad).code(), "invalid_id") << bad;
   }
   EXPECT_EQ(span({}, {}, "op", kTrace, {"bad"}).code(), "invalid_id");
@@ -45,8 +48,9 @@ TEST(FormatSpan, IdsAreCanonicalUuidsWrittenLowerCase) {
 
 TEST(FormatSpan, ParentsThenFollowsFromThenTags) {
   EXPECT_EQ(span({{"db", "a"}, {"db", "b"}}, {}, "op", kTrace, {kTrace, kSpan}, {kTrace}).span,
-            "\"op\" source=\"src\" " + std::string(kIds) + " parent=" + std::string(kTrace) + " parent=" +
-                std::string(kSpan) + " followsFrom=" + std::string(kTrace) + " \"db\"=\"a\" \"db\"=\"b\" 1700000000000 5\n");
+            "\"op\" source=\"src\" " + std::string(kIds) + " parent=" + std::string(kTrace) +
+                " parent=" + std::string(kSpan) + " followsFrom=" + std::string(kTrace) +
+                " \"db\"=\"a\" \"db\"=\"b\" 1700000000000 5\n");
 }
 
 TEST(FormatSpan, NameIsAnEscapedValueWithItsOwnLimit) {
@@ -92,12 +96,15 @@ TEST(FormatSpan, TimesMustMakeSense) {
 TEST(FormatSpan, SpanLogsLineEscapesFieldsAsJson) {
   const auto result = span({}, {{1700000000000001, {{"k\"1", std::string_view("a\x01\b\\\n", 5)}}}, {2, {}}});
   ASSERT_TRUE(result.status.ok()) << result.status.to_string();
-  const std::string span_line = "\"op\" source=\"src\" " + std::string(kIds) + " \"_spanLogs\"=\"true\" 1700000000000 5";
+  const std::string span_line =
+      "\"op\" source=\"src\" " + std::string(kIds) + " \"_spanLogs\"=\"true\" 1700000000000 5";
   EXPECT_EQ(result.span, span_line + "\n");
-  EXPECT_EQ(result.logs, "{\"traceId\":\"" + std::string(kTrace) + "\",\"spanId\":\"" + std::string(kSpan) +
-                             "\",\"logs\":[{\"timestamp\":1700000000000001,\"fields\":{\"k\\\"1\":\"a\\u0001\\u0008\\\\\\n\"}},"
-                             "{\"timestamp\":2,\"fields\":{}}],\"span\":\"\\\"op\\\" source=\\\"src\\\" " +
-                             std::string(kIds) + " \\\"_spanLogs\\\"=\\\"true\\\" 1700000000000 5\"}\n");
+  EXPECT_EQ(
+      result.logs,
+      "{\"traceId\":\"" + std::string(kTrace) + "\",\"spanId\":\"" + std::string(kSpan) +
+          "\",\"logs\":[{\"timestamp\":1700000000000001,\"fields\":{\"k\\\"1\":\"a\\u0001\\u0008\\\\\\n\"}},"
+          "{\"timestamp\":2,\"fields\":{}}],\"span\":\"\\\"op\\\" source=\\\"src\\\" " +
+          std::string(kIds) + " \\\"_spanLogs\\\"=\\\"true\\\" 1700000000000 5\"}\n");
 }
 
 TEST(FormatSpan, SpanLogsRefusals) {

@@ -22,7 +22,8 @@ inline FormatOptions options_with_default(std::string default_source = "default-
 }
 
 inline Result metric(std::string_view name, double value, Tags tags = {}, std::string_view source = "s",
-                     Timestamp timestamp = std::nullopt, const FormatOptions& options = options_with_default()) {
+                     Timestamp timestamp = std::nullopt,
+                     const FormatOptions& options = options_with_default()) {
   Result result;
   result.status = format_metric(result.out, name, value, timestamp, source, tags, options);
   return result;

@@ -51,7 +51,8 @@ TEST(GranularitySet, CombinesAndTests) {
   EXPECT_FALSE(set.contains(Granularity::hour));
   EXPECT_TRUE(set.contains(Granularity::day));
   EXPECT_TRUE(GranularitySet().empty());
-  EXPECT_EQ(GranularitySet({Granularity::hour, Granularity::hour}).bits(), GranularitySet(Granularity::hour).bits());
+  EXPECT_EQ(GranularitySet({Granularity::hour, Granularity::hour}).bits(),
+            GranularitySet(Granularity::hour).bits());
 }
 
 }  // namespace

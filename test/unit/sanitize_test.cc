@@ -35,18 +35,21 @@ TEST(SanitizeName, KeepsLeadingTildeAndDelta) {
   EXPECT_EQ(name("~sdk.x").out, "~sdk.x");
   EXPECT_EQ(name("a~b").out, "a-b");
   EXPECT_EQ(name("~~x").out, "~-x");
-  EXPECT_EQ(name("\xE2\x88\x86x").out, "\xE2\x88\x86x");           // ∆x
-  EXPECT_EQ(name("\xCE\x94x").out, "\xCE\x94x");                   // Δx
-  EXPECT_EQ(name("\xE2\x88\x86~x").out, "\xE2\x88\x86~x");         // ∆~x
-  EXPECT_EQ(name("\xE2\x88\x86~~x").out, "\xE2\x88\x86~-x");       // only one tilde after the delta
-  EXPECT_EQ(name("x\xE2\x88\x86").out, "x-");                      // a delta sign inside is replaced
-  EXPECT_EQ(name("~\xE2\x88\x86x").out, "~-x");                    // a delta after a tilde is not leading
+  EXPECT_EQ(name("\xE2\x88\x86x").out, "\xE2\x88\x86x");      // ∆x
+  EXPECT_EQ(name("\xCE\x94x").out, "\xCE\x94x");              // Δx
+  EXPECT_EQ(name("\xE2\x88\x86~x").out, "\xE2\x88\x86~x");    // ∆~x
+  EXPECT_EQ(name("\xE2\x88\x86~~x").out, "\xE2\x88\x86~-x");  // only one tilde after the delta
+  EXPECT_EQ(name("x\xE2\x88\x86").out, "x-");                 // a delta sign inside is replaced
+  EXPECT_EQ(name("~\xE2\x88\x86x").out, "~-x");               // a delta after a tilde is not leading
   EXPECT_EQ(name("\xE2\x88\x86\xE2\x88\x86x").out, "\xE2\x88\x86-x");
 }
 
 TEST(SanitizeName, CountsSanitizedLength) {
   EXPECT_EQ(name("abc").result.length, 3u);
-  EXPECT_EQ(name("\xE2\x88\x86" "ab").result.length, 3u);
+  EXPECT_EQ(name("\xE2\x88\x86"
+                 "ab")
+                .result.length,
+            3u);
   EXPECT_EQ(name("\xF0\x9F\x98\x80").result.length, 1u);  // becomes one '-'
 }
 
@@ -65,7 +68,12 @@ TEST(EscapeValue, TrimsThenEscapes) {
   EXPECT_EQ(value("line1\nline2").out, "line1\\nline2");
   EXPECT_EQ(value("a\rb").out, "a\\rb");
   EXPECT_EQ(value("a\tb").out, "a\tb");
-  EXPECT_EQ(value(std::string_view("a\x01" "b\x7f" "c\0d", 7)).out, "a-b-c-d");
+  EXPECT_EQ(value(std::string_view("a\x01"
+                                   "b\x7f"
+                                   "c\0d",
+                                   7))
+                .out,
+            "a-b-c-d");
   EXPECT_EQ(value("C:\\temp\\x").out, "C:\\temp\\x");
   EXPECT_EQ(value("caf\xC3\xA9").out, "caf\xC3\xA9");
 }
@@ -83,7 +91,7 @@ TEST(EscapeValue, LengthIsAsTheProxyReadsItBack) {
 TEST(EscapeValue, RefusesBlankTrailingBackslashAndInvalidUtf8) {
   EXPECT_EQ(value("").result.problem, FieldProblem::empty);
   EXPECT_EQ(value(" \t\r\n").result.problem, FieldProblem::empty);
-  EXPECT_EQ(value("\xE3\x80\x80").result.problem, FieldProblem::blank);          // U+3000
+  EXPECT_EQ(value("\xE3\x80\x80").result.problem, FieldProblem::blank);               // U+3000
   EXPECT_EQ(value("\xE2\x80\xA8 \xE3\x80\x80").result.problem, FieldProblem::blank);  // U+2028
   EXPECT_EQ(value("\x1C").result.problem, FieldProblem::blank);
   EXPECT_EQ(value("\xC2\xA0").result.problem, FieldProblem::none);  // no-break space is not blank
@@ -97,9 +105,14 @@ TEST(EscapeValue, RefusesBlankTrailingBackslashAndInvalidUtf8) {
 
 TEST(EscapeJson, EscapesPerSpec) {
   std::string out;
-  EXPECT_EQ(append_json_string(out, std::string_view("\"\\\n\r\t\x01\x08\x0c\x1f\x7f" "caf\xC3\xA9", 15)).problem,
+  EXPECT_EQ(append_json_string(out, std::string_view("\"\\\n\r\t\x01\x08\x0c\x1f\x7f"
+                                                     "caf\xC3\xA9",
+                                                     15))
+                .problem,
             FieldProblem::none);
-  EXPECT_EQ(out, "\\\"\\\\\\n\\r\\t\\u0001\\u0008\\u000c\\u001f\x7f" "caf\xC3\xA9");
+  EXPECT_EQ(out,
+            "\\\"\\\\\\n\\r\\t\\u0001\\u0008\\u000c\\u001f\x7f"
+            "caf\xC3\xA9");
   out.clear();
   EXPECT_EQ(append_json_string(out, "\xFF").problem, FieldProblem::invalid_utf8);
   out.clear();

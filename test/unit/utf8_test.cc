@@ -22,7 +22,8 @@ TEST(Utf8, RefusesMalformedSequences) {
                                "\xC3", "\xE2\x88", "\xF0\x9F\x98", "\xC3\x28", "\xE2\x28\xA1"}) {
     EXPECT_FALSE(is_valid_utf8(bad)) << testing::PrintToString(bad);
   }
-  for (std::string_view good : {"", "plain", "\xC2\x80", "\xED\x9F\xBF", "\xEE\x80\x80", "\xF4\x8F\xBF\xBF"}) {
+  for (std::string_view good :
+       {"", "plain", "\xC2\x80", "\xED\x9F\xBF", "\xEE\x80\x80", "\xF4\x8F\xBF\xBF"}) {
     EXPECT_TRUE(is_valid_utf8(good)) << testing::PrintToString(good);
   }
 }
@@ -41,9 +42,10 @@ TEST(Utf8, CountsUtf16Units) {
 }
 
 TEST(Utf8, JavaWhitespace) {
-  for (char32_t space : {U' ', U'\t', U'\n', U'\v', U'\f', U'\r', char32_t{0x1C}, char32_t{0x1F}, char32_t{0x1680},
-                         char32_t{0x2000}, char32_t{0x2006}, char32_t{0x2008}, char32_t{0x200A}, char32_t{0x2028},
-                         char32_t{0x2029}, char32_t{0x205F}, char32_t{0x3000}}) {
+  for (char32_t space :
+       {U' ', U'\t', U'\n', U'\v', U'\f', U'\r', char32_t{0x1C}, char32_t{0x1F}, char32_t{0x1680},
+        char32_t{0x2000}, char32_t{0x2006}, char32_t{0x2008}, char32_t{0x200A}, char32_t{0x2028},
+        char32_t{0x2029}, char32_t{0x205F}, char32_t{0x3000}}) {
     EXPECT_TRUE(is_java_whitespace(space)) << static_cast<unsigned>(space);
   }
   // No-break spaces are not whitespace to Java; neither are ordinary characters.

@@ -38,7 +38,8 @@ Status write_centroids(std::string& out, Centroids centroids, std::size_t& writt
                                                      "; counts must be between 0 and 2147483647");
     }
     if (centroid.count == 0) continue;
-    if (have_pending && pending.mean == centroid.mean && pending.count + centroid.count <= kMaxCentroidCount) {
+    if (have_pending && pending.mean == centroid.mean &&
+        pending.count + centroid.count <= kMaxCentroidCount) {
       pending.count += centroid.count;
       continue;
     }
@@ -51,8 +52,8 @@ Status write_centroids(std::string& out, Centroids centroids, std::size_t& writt
 }
 
 Status write_distribution(std::string& out, std::string_view name, Centroids centroids,
-                          GranularitySet granularities, Timestamp timestamp, std::string_view source, Tags tags,
-                          const FormatOptions& options) {
+                          GranularitySet granularities, Timestamp timestamp, std::string_view source,
+                          Tags tags, const FormatOptions& options) {
   const std::size_t line_start = out.size();
   out += "!M";
   if (timestamp) {
@@ -67,12 +68,12 @@ Status write_distribution(std::string& out, std::string_view name, Centroids cen
                                                   " has no centroid with a positive count");
   }
   if (granularities.empty()) {
-    return Status(ErrorCode::empty_histogram,
-                  "distribution " + format::quote_for_message(name) + " has no granularity (minute, hour or day)");
+    return Status(ErrorCode::empty_histogram, "distribution " + format::quote_for_message(name) +
+                                                  " has no granularity (minute, hour or day)");
   }
   out += " \"";
-  const format::FieldRules name_rules{"distribution name", ErrorCode::invalid_name, options.limits.max_name_length,
-                                      ErrorCode::name_too_long};
+  const format::FieldRules name_rules{"distribution name", ErrorCode::invalid_name,
+                                      options.limits.max_name_length, ErrorCode::name_too_long};
   if (Status status = format::write_metric_name(out, name, "", name_rules); !status.ok()) return status;
   out += "\" source=\"";
   if (Status status = format::write_source(out, source, options); !status.ok()) return status;
@@ -85,8 +86,9 @@ Status write_distribution(std::string& out, std::string_view name, Centroids cen
   // The line was written as !M; repeat it for every other granularity asked for, in M, H, D order.
   const std::size_t line_length = out.size() - line_start;
   bool first = true;
-  for (const auto& [granularity, letter] : {std::pair{Granularity::minute, 'M'}, std::pair{Granularity::hour, 'H'},
-                                            std::pair{Granularity::day, 'D'}}) {
+  for (const auto& [granularity, letter] :
+       {std::pair{Granularity::minute, 'M'}, std::pair{Granularity::hour, 'H'},
+        std::pair{Granularity::day, 'D'}}) {
     if (!granularities.contains(granularity)) continue;
     if (first) {
       out[line_start + 1] = letter;
@@ -103,8 +105,8 @@ Status write_distribution(std::string& out, std::string_view name, Centroids cen
 }  // namespace
 
 Status format_distribution(std::string& out, std::string_view name, Centroids centroids,
-                           GranularitySet granularities, Timestamp timestamp, std::string_view source, Tags tags,
-                           const FormatOptions& options) {
+                           GranularitySet granularities, Timestamp timestamp, std::string_view source,
+                           Tags tags, const FormatOptions& options) {
   const std::size_t start = out.size();
   Status status = write_distribution(out, name, centroids, granularities, timestamp, source, tags, options);
   if (!status.ok()) out.resize(start);

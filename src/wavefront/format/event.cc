@@ -15,23 +15,34 @@ namespace {
 constexpr std::size_t kNoLimit = std::numeric_limits<std::size_t>::max();
 constexpr std::string_view kEventReservedKeys[] = {"host", "tag"};
 
-const format::FieldRules kEventName{"event name", ErrorCode::invalid_name, kNoLimit, ErrorCode::name_too_long};
-const format::FieldRules kEventTag{"event tag", ErrorCode::invalid_tag_value, kNoLimit, ErrorCode::tag_value_too_long};
-const format::TagRules kAnnotationRules{
-    "event annotation", kNoLimit, kNoLimit, 0, kEventReservedKeys, std::size(kEventReservedKeys), false, true, 0};
+const format::FieldRules kEventName{"event name", ErrorCode::invalid_name, kNoLimit,
+                                    ErrorCode::name_too_long};
+const format::FieldRules kEventTag{"event tag", ErrorCode::invalid_tag_value, kNoLimit,
+                                   ErrorCode::tag_value_too_long};
+const format::TagRules kAnnotationRules{"event annotation",
+                                        kNoLimit,
+                                        kNoLimit,
+                                        0,
+                                        kEventReservedKeys,
+                                        std::size(kEventReservedKeys),
+                                        false,
+                                        true,
+                                        0};
 
 // Start must be positive; an end that is 0 or not after the start makes an instant event.
 Status event_times(std::int64_t start_ms, std::int64_t end_ms, std::int64_t& effective_end) {
   if (Status status = format::check_timestamp(start_ms, "event start_ms"); !status.ok()) return status;
   if (start_ms == std::numeric_limits<std::int64_t>::max()) {
-    return Status(ErrorCode::invalid_timestamp, "event start_ms is the largest 64-bit integer; no end can follow it");
+    return Status(ErrorCode::invalid_timestamp,
+                  "event start_ms is the largest 64-bit integer; no end can follow it");
   }
   effective_end = end_ms > start_ms ? end_ms : start_ms + 1;
   return Status();
 }
 
 Status write_event_line(std::string& out, std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
-                        std::string_view source, Tags annotations, Strings tags, const FormatOptions& options) {
+                        std::string_view source, Tags annotations, Strings tags,
+                        const FormatOptions& options) {
   std::int64_t effective_end = 0;
   if (Status status = event_times(start_ms, end_ms, effective_end); !status.ok()) return status;
   out += "@Event ";
@@ -68,7 +79,8 @@ Status write_json_annotations(std::string& out, Tags annotations) {
   // Validate and sanitize through the line writer (same rules, same messages), then keep the last
   // value of each key in JSON form. Events are rare: the scratch allocations do not matter.
   std::string scratch;
-  if (Status status = format::append_tags(scratch, annotations, kAnnotationRules); !status.ok()) return status;
+  if (Status status = format::append_tags(scratch, annotations, kAnnotationRules); !status.ok())
+    return status;
   std::vector<std::string> keys;
   keys.reserve(annotations.size());
   for (const Tag annotation : annotations) {
@@ -91,14 +103,16 @@ Status write_json_annotations(std::string& out, Tags annotations) {
     out += "\":";
     const format::FieldRules value_rules{"event annotation value", ErrorCode::invalid_tag_value, kNoLimit,
                                          ErrorCode::tag_value_too_long};
-    if (Status status = write_json_value(out, annotations[index].value, value_rules); !status.ok()) return status;
+    if (Status status = write_json_value(out, annotations[index].value, value_rules); !status.ok())
+      return status;
   }
   out += '}';
   return Status();
 }
 
 Status write_event_json(std::string& out, std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
-                        std::string_view source, Tags annotations, Strings tags, const FormatOptions& options) {
+                        std::string_view source, Tags annotations, Strings tags,
+                        const FormatOptions& options) {
   std::int64_t effective_end = 0;
   if (Status status = event_times(start_ms, end_ms, effective_end); !status.ok()) return status;
   out += "{\"name\":";
@@ -133,7 +147,8 @@ Status format_event(std::string& out, std::string_view name, std::int64_t start_
 }
 
 Status format_event_json(std::string& out, std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
-                         std::string_view source, Tags annotations, Strings tags, const FormatOptions& options) {
+                         std::string_view source, Tags annotations, Strings tags,
+                         const FormatOptions& options) {
   const std::size_t start = out.size();
   Status status = write_event_json(out, name, start_ms, end_ms, source, annotations, tags, options);
   if (!status.ok()) out.resize(start);

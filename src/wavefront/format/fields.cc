@@ -24,18 +24,22 @@ Status too_long_error(ErrorCode code, std::string_view field, std::size_t length
   return Status(code, std::move(message));
 }
 
-Status write_metric_name(std::string& out, std::string_view name, std::string_view prefix, const FieldRules& rules) {
+Status write_metric_name(std::string& out, std::string_view name, std::string_view prefix,
+                         const FieldRules& rules) {
   out += prefix;
   const FieldWrite written = append_sanitized_name(out, name);
-  if (written.problem != FieldProblem::none) return problem_error(rules.invalid, rules.field, written.problem, name);
+  if (written.problem != FieldProblem::none)
+    return problem_error(rules.invalid, rules.field, written.problem, name);
   const std::size_t length = written.length + (prefix.empty() ? 0 : 1);
-  if (length > rules.max_length) return too_long_error(rules.too_long, rules.field, length, rules.max_length, name);
+  if (length > rules.max_length)
+    return too_long_error(rules.too_long, rules.field, length, rules.max_length, name);
   return Status();
 }
 
 Status write_value(std::string& out, std::string_view value, const FieldRules& rules) {
   const FieldWrite written = append_escaped_value(out, value);
-  if (written.problem != FieldProblem::none) return problem_error(rules.invalid, rules.field, written.problem, value);
+  if (written.problem != FieldProblem::none)
+    return problem_error(rules.invalid, rules.field, written.problem, value);
   if (written.length > rules.max_length) {
     return too_long_error(rules.too_long, rules.field, written.length, rules.max_length, value);
   }
@@ -53,8 +57,8 @@ Status write_source(std::string& out, std::string_view source, const FormatOptio
     return problem_error(ErrorCode::invalid_source, "source", written.problem, judged);
   }
   if (written.length > options.limits.max_source_length) {
-    return too_long_error(ErrorCode::source_too_long, "source", written.length, options.limits.max_source_length,
-                          judged);
+    return too_long_error(ErrorCode::source_too_long, "source", written.length,
+                          options.limits.max_source_length, judged);
   }
   return Status();
 }

@@ -25,14 +25,16 @@ struct FieldRules {
 
 // A sanitized metric or distribution name (no quotes). `prefix` is written first and counted (the
 // delta sign of a delta counter).
-Status write_metric_name(std::string& out, std::string_view name, std::string_view prefix, const FieldRules& rules);
+Status write_metric_name(std::string& out, std::string_view name, std::string_view prefix,
+                         const FieldRules& rules);
 
 // An escaped value (no quotes): span and event names, tag values.
 Status write_value(std::string& out, std::string_view value, const FieldRules& rules);
 
 // The source, falling back to options.default_source when it is empty or blank; line-escaped, or
 // JSON-escaped when `json` is set.
-Status write_source(std::string& out, std::string_view source, const FormatOptions& options, bool json = false);
+Status write_source(std::string& out, std::string_view source, const FormatOptions& options,
+                    bool json = false);
 
 Status check_finite(double value, std::string_view field);
 Status check_timestamp(std::int64_t value, std::string_view field);

@@ -17,8 +17,9 @@ Status refuse_delta(std::string_view name, double value, bool zero_allowed) {
   std::string value_text;
   format::append_double(value_text, value);
   std::string message = "delta counter " + format::quote_for_message(name) + " has value " + value_text +
-                        (zero_allowed ? "; deltas must not be negative" : "; a name starting with a delta sign makes "
-                                                                            "a delta counter, whose value must be > 0");
+                        (zero_allowed ? "; deltas must not be negative"
+                                      : "; a name starting with a delta sign makes "
+                                        "a delta counter, whose value must be > 0");
   return Status(ErrorCode::negative_delta, std::move(message));
 }
 
@@ -31,7 +32,8 @@ Status write_point(std::string& out, std::string_view name, double value, Timest
   out += '"';
   const std::string_view prefix = (kind == PointKind::delta_counter && !named_delta) ? kDeltaPrefix : "";
   if (Status status = format::write_metric_name(out, name, prefix, name_rules); !status.ok()) return status;
-  if (Status status = format::check_finite(value, delta ? "delta counter value" : "metric value"); !status.ok()) {
+  if (Status status = format::check_finite(value, delta ? "delta counter value" : "metric value");
+      !status.ok()) {
     return status;
   }
   if (kind == PointKind::delta_counter ? value < 0 : (named_delta && !(value > 0))) {

@@ -18,7 +18,7 @@ constexpr std::array<bool, 256> make_name_charset() {
 }
 constexpr std::array<bool, 256> kNameCharset = make_name_charset();
 
-constexpr char32_t kDeltaSign = 0x2206;  // ∆ INCREMENT
+constexpr char32_t kDeltaSign = 0x2206;   // ∆ INCREMENT
 constexpr char32_t kGreekDelta = 0x0394;  // Δ GREEK CAPITAL LETTER DELTA
 
 bool is_control(unsigned char byte) { return byte < 0x20 || byte == 0x7F; }

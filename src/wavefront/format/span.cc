@@ -11,8 +11,8 @@
 namespace wavefront {
 namespace {
 
-constexpr std::string_view kSpanReservedKeys[] = {"source", "host", "tag", "traceId", "spanId",
-                                                  "parent", "followsFrom", "_spanLogs"};
+constexpr std::string_view kSpanReservedKeys[] = {"source", "host",   "tag",         "traceId",
+                                                  "spanId", "parent", "followsFrom", "_spanLogs"};
 
 Status write_id(std::string& out, std::string_view id, std::string_view field) {
   if (format::append_uuid(out, id)) return Status();
@@ -20,16 +20,16 @@ Status write_id(std::string& out, std::string_view id, std::string_view field) {
                                            format::quote_for_message(id));
 }
 
-Status write_span_line(std::string& out, std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
-                       std::string_view source, std::string_view trace_id, std::string_view span_id,
-                       Strings parents, Strings follows_from, Tags tags, bool has_logs, const Limits& limits,
-                       const FormatOptions& options) {
+Status write_span_line(std::string& out, std::string_view name, std::int64_t start_ms,
+                       std::int64_t duration_ms, std::string_view source, std::string_view trace_id,
+                       std::string_view span_id, Strings parents, Strings follows_from, Tags tags,
+                       bool has_logs, const Limits& limits, const FormatOptions& options) {
   const std::size_t annotations = parents.size() + follows_from.size() + tags.size() + (has_logs ? 1 : 0);
   if (annotations > limits.max_span_annotations) {
-    return Status(ErrorCode::too_many_tags, "span " + format::quote_for_message(name) + " has " +
-                                                std::to_string(annotations) +
-                                                " annotations (tags, parents, follows-from, _spanLogs); the limit is " +
-                                                std::to_string(limits.max_span_annotations));
+    return Status(ErrorCode::too_many_tags,
+                  "span " + format::quote_for_message(name) + " has " + std::to_string(annotations) +
+                      " annotations (tags, parents, follows-from, _spanLogs); the limit is " +
+                      std::to_string(limits.max_span_annotations));
   }
   out += '"';
   const format::FieldRules name_rules{"span name", ErrorCode::invalid_name, limits.max_span_name_length,
@@ -49,8 +49,15 @@ Status write_span_line(std::string& out, std::string_view name, std::int64_t sta
     out += " followsFrom=";
     if (Status status = write_id(out, follows, "follows_from id"); !status.ok()) return status;
   }
-  const format::TagRules tag_rules{"span tag", limits.max_span_tag_key_length, limits.max_span_tag_value_length, 0,
-                                   kSpanReservedKeys, std::size(kSpanReservedKeys), true, false, 0};
+  const format::TagRules tag_rules{"span tag",
+                                   limits.max_span_tag_key_length,
+                                   limits.max_span_tag_value_length,
+                                   0,
+                                   kSpanReservedKeys,
+                                   std::size(kSpanReservedKeys),
+                                   true,
+                                   false,
+                                   0};
   if (Status status = format::append_tags(out, tags, tag_rules); !status.ok()) return status;
   if (has_logs) out += " \"_spanLogs\"=\"true\"";
   if (Status status = format::check_timestamp(start_ms, "span start_ms"); !status.ok()) return status;
@@ -116,10 +123,10 @@ Status write_span_logs_line(std::string& out, std::string_view span_line, std::s
 
 }  // namespace
 
-Status format_span(std::string& span_out, std::string& span_logs_out, std::string_view name, std::int64_t start_ms,
-                   std::int64_t duration_ms, std::string_view source, std::string_view trace_id,
-                   std::string_view span_id, Strings parents, Strings follows_from, Tags tags, SpanLogs span_logs,
-                   const FormatOptions& options) {
+Status format_span(std::string& span_out, std::string& span_logs_out, std::string_view name,
+                   std::int64_t start_ms, std::int64_t duration_ms, std::string_view source,
+                   std::string_view trace_id, std::string_view span_id, Strings parents, Strings follows_from,
+                   Tags tags, SpanLogs span_logs, const FormatOptions& options) {
   const std::size_t span_start = span_out.size();
   const std::size_t logs_start = span_logs_out.size();
   Status status = write_span_line(span_out, name, start_ms, duration_ms, source, trace_id, span_id, parents,

@@ -94,7 +94,8 @@ std::size_t keep_last_values(std::string& out, WrittenTags& written) {
   } else {
     std::vector<std::size_t> order(count);
     for (std::size_t index = 0; index < count; ++index) order[index] = index;
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key_of(a) < key_of(b); });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return key_of(a) < key_of(b); });
     for (std::size_t rank = 0; rank + 1 < count; ++rank) {
       if (key_of(order[rank]) == key_of(order[rank + 1])) {
         removed[order[rank]] = 1;
@@ -146,7 +147,8 @@ Status append_tags(std::string& out, Tags tags, const TagRules& rules) {
     const std::string_view sanitized_key = std::string_view(out).substr(record.key_begin, record.key_length);
     if (is_reserved(rules, sanitized_key)) {
       std::string message(rules.what);
-      message += " key " + quote_for_message(tag.key) + " is reserved; pass it through the dedicated argument";
+      message +=
+          " key " + quote_for_message(tag.key) + " is reserved; pass it through the dedicated argument";
       return Status(ErrorCode::invalid_tag_key, std::move(message));
     }
     if (rules.refuse_digit_keys && only_digits(sanitized_key)) {
@@ -163,7 +165,8 @@ Status append_tags(std::string& out, Tags tags, const TagRules& rules) {
     out += "\"=\"";
     const FieldWrite value = append_escaped_value(out, tag.value);
     if (value.problem != FieldProblem::none) {
-      return problem_error(ErrorCode::invalid_tag_value, value_field(rules, tag.key), value.problem, tag.value);
+      return problem_error(ErrorCode::invalid_tag_value, value_field(rules, tag.key), value.problem,
+                           tag.value);
     }
     if (value.length > rules.max_value_length) {
       return too_long_error(ErrorCode::tag_value_too_long, value_field(rules, tag.key), value.length,
@@ -172,7 +175,8 @@ Status append_tags(std::string& out, Tags tags, const TagRules& rules) {
     if (rules.max_combined_length != 0 && key.length + value.length > rules.max_combined_length) {
       std::string message(rules.what);
       message += " " + quote_for_message(tag.key) + "=" + quote_for_message(tag.value) + " is " +
-                 std::to_string(key.length + value.length) + " characters (key + value, UTF-16 units); the limit is " +
+                 std::to_string(key.length + value.length) +
+                 " characters (key + value, UTF-16 units); the limit is " +
                  std::to_string(rules.max_combined_length);
       return Status(ErrorCode::tag_too_long, std::move(message));
     }

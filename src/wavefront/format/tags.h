@@ -12,15 +12,15 @@
 namespace wavefront::format {
 
 struct TagRules {
-  std::string_view what;                    // "point tag", "span tag", "event annotation"
+  std::string_view what;  // "point tag", "span tag", "event annotation"
   std::size_t max_key_length;
   std::size_t max_value_length;
-  std::size_t max_combined_length;          // key + value; 0 for no limit
-  const std::string_view* reserved_keys;    // refused keys (after sanitizing)
+  std::size_t max_combined_length;        // key + value; 0 for no limit
+  const std::string_view* reserved_keys;  // refused keys (after sanitizing)
   std::size_t reserved_key_count;
-  bool refuse_digit_keys;                   // span keys made only of digits look like the start time
-  bool last_value_wins;                     // repeated keys: keep only the last (points, annotations)
-  std::size_t max_count;                    // after merging repeated keys; 0 for no limit
+  bool refuse_digit_keys;  // span keys made only of digits look like the start time
+  bool last_value_wins;    // repeated keys: keep only the last (points, annotations)
+  std::size_t max_count;   // after merging repeated keys; 0 for no limit
 };
 
 // Appends ` "key"="value"` for each tag, in order. Sanitizes keys, escapes values and enforces the

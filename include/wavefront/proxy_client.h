@@ -1,0 +1,57 @@
+// `ProxyClient`: sends to a Wavefront proxy over raw TCP, one port per kind of data.
+//
+// The C++ counterpart of the seed's `WavefrontProxyClient`: give it the proxy host and the ports its
+// listeners use (`pushListenerPorts` for metrics, `histogramDistListenerPorts` for distributions,
+// `traceListenerPorts` for spans and span logs); only the ports given are used, and sending a kind
+// of data without a port is refused with `not_configured`. Create one per process and share it:
+//
+//   wavefront::ProxyClientConfig config;
+//   config.host = "proxy.internal";
+//   config.tracing_port = 30000;
+//   auto client = wavefront::ProxyClient::create(config);
+//   if (!client) { /* client.status() says which setting is wrong */ }
+//   (*client)->send_metric("cpu.usage", 42.5, std::nullopt, "", {{"env", "prod"}});
+//
+// Lines are batched and written by one background thread; reconnects resolve the host again and back
+// off with jitter; a line is never split across connections. See sender.h for the guarantees.
+//
+// Thread-safety: all methods are safe to call concurrently from any thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "wavefront/export.h"
+#include "wavefront/queued_sender.h"
+#include "wavefront/sender_config.h"
+
+namespace wavefront {
+
+struct ProxyClientConfig : SenderConfig {
+  std::string host = "localhost";
+  std::optional<std::uint16_t> metrics_port = 2878;  // also delta counters
+  std::optional<std::uint16_t> distribution_port;    // histogramDistListenerPorts
+  std::optional<std::uint16_t> tracing_port;         // spans and span logs
+  std::optional<std::uint16_t> event_port;           // default: metrics_port
+  // Each connection attempt (per resolved address) gives up after this long.
+  std::chrono::milliseconds connect_timeout{5000};
+  // A write that makes no progress for this long (the proxy stopped reading) breaks the connection.
+  std::chrono::milliseconds write_timeout{10000};
+  // Compress each connection as a gzip stream (the proxy detects it). Off by default.
+  bool gzip = false;
+  int gzip_level = 1;
+};
+
+class WAVEFRONT_API ProxyClient final : public QueuedSender {
+ public:
+  // Validates the configuration and starts the background thread. Connections open lazily.
+  static Expected<std::unique_ptr<ProxyClient>> create(const ProxyClientConfig& config);
+
+ private:
+  using QueuedSender::QueuedSender;
+};
+
+}  // namespace wavefront

@@ -1,0 +1,51 @@
+// `QueuedSender`: the part every client shares — validate, queue, deliver in the background.
+//
+// ProxyClient and the HTTP clients derive from it and differ only in how a batch reaches the
+// receiver. Users hold a client through this class or through `Sender`; they never construct it.
+//
+// Thread-safety: all methods are safe to call concurrently from any thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+
+#include "wavefront/export.h"
+#include "wavefront/sender.h"
+
+namespace wavefront {
+
+namespace client {
+class SenderCore;
+}
+
+class WAVEFRONT_API QueuedSender : public Sender {
+ public:
+  ~QueuedSender() override;  // close(close_timeout)
+  QueuedSender(const QueuedSender&) = delete;
+  QueuedSender& operator=(const QueuedSender&) = delete;
+
+  Status send_metric(std::string_view name, double value, Timestamp timestamp, std::string_view source,
+                     Tags tags) override;
+  Status send_delta_counter(std::string_view name, double value, Timestamp timestamp, std::string_view source,
+                            Tags tags) override;
+  Status send_distribution(std::string_view name, Centroids centroids, GranularitySet granularities,
+                           Timestamp timestamp, std::string_view source, Tags tags) override;
+  Status send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
+                   std::string_view source, std::string_view trace_id, std::string_view span_id,
+                   Strings parents, Strings follows_from, Tags tags, SpanLogs span_logs) override;
+  Status send_event(std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
+                    std::string_view source, Tags annotations, Strings tags) override;
+  FlushResult flush(std::chrono::milliseconds timeout) override;
+  FlushResult close(std::chrono::milliseconds timeout) override;
+  std::uint64_t failure_count() const override;
+  SenderStats stats() const override;
+
+ protected:
+  explicit QueuedSender(std::unique_ptr<client::SenderCore> core);
+
+ private:
+  std::unique_ptr<client::SenderCore> core_;
+};
+
+}  // namespace wavefront

@@ -1,0 +1,111 @@
+// The sender interface: what application code calls to send data, whichever client is behind it.
+//
+// `ProxyClient` (raw TCP to a Wavefront proxy) and the HTTP clients implement it, so code written
+// against `Sender&` works with any of them. Sends validate and format on the caller's thread, append
+// the line to a bounded in-memory queue and return at once; a background thread delivers. A send
+// never blocks on the network and never throws. Its Status says whether the point was refused
+// (invalid input: nothing else is affected), dropped (queue full, sender closed, data type not
+// configured), or accepted for delivery. Every point ends up delivered or counted under a reason
+// in `stats()`.
+//
+// Thread-safety: every method may be called from any number of threads concurrently.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "wavefront/export.h"
+#include "wavefront/status.h"
+#include "wavefront/types.h"
+
+namespace wavefront {
+
+// The five kinds of data, each with its own queue and counters.
+enum class DataType : std::uint8_t { metric, distribution, span, span_log, event };
+inline constexpr std::size_t kDataTypeCount = 5;
+
+// The name used in self-metrics: "points", "histograms", "spans", "span_logs", "events".
+WAVEFRONT_API std::string_view data_type_name(DataType type) noexcept;
+
+// Why accepted data was not delivered.
+enum class DropReason : std::uint8_t {
+  queue_full,       // the data type's queue was at its item or byte bound
+  closed,           // sent after close()
+  not_configured,   // no destination for this data type (e.g. no tracing port)
+  rejected,         // the receiver refused the batch for good (HTTP 400)
+  expired,          // retried for longer than the maximum retry age
+  unsent_at_close,  // still queued when close()'s deadline passed
+};
+inline constexpr std::size_t kDropReasonCount = 6;
+
+WAVEFRONT_API std::string_view drop_reason_name(DropReason reason) noexcept;
+
+// Counters for one data type. Items are wire lines (a distribution sent for two granularities is
+// two lines). At every moment: accepted == delivered + queued + dropped.
+struct TypeStats {
+  std::uint64_t accepted = 0;   // passed validation
+  std::uint64_t invalid = 0;    // refused by validation (not part of `accepted`)
+  std::uint64_t delivered = 0;  // written to the proxy's socket, or acknowledged with HTTP 2xx
+  std::uint64_t queued = 0;     // waiting in memory, including batches being retried
+  std::uint64_t queued_bytes = 0;
+  std::uint64_t dropped = 0;  // sum of dropped_by_reason
+  std::array<std::uint64_t, kDropReasonCount> dropped_by_reason{};
+  std::uint64_t report_errors = 0;  // failed delivery attempts (each retried or dropped)
+  // Delivered lines that were written to a TCP connection which then broke before the sender saw
+  // it alive again: raw TCP has no acknowledgements, so these may have been lost with the
+  // connection. Always zero over HTTP.
+  std::uint64_t possibly_lost = 0;
+  std::uint64_t capacity_items = 0;  // the queue's bounds, for remaining-capacity gauges
+  std::uint64_t capacity_bytes = 0;
+};
+
+struct SenderStats {
+  std::array<TypeStats, kDataTypeCount> types{};
+  std::uint64_t connects = 0;  // connections opened (TCP) — reconnects included
+  const TypeStats& operator[](DataType type) const { return types[static_cast<std::size_t>(type)]; }
+};
+
+// What flush() and close() achieved before their deadline.
+struct FlushResult {
+  Status status;                 // ok, or timeout
+  std::uint64_t items_left = 0;  // lines still queued when the call returned
+  bool ok() const noexcept { return status.ok(); }
+};
+
+class WAVEFRONT_API Sender {
+ public:
+  virtual ~Sender() = default;
+
+  // A metric value (gauge or counter). timestamp: epoch seconds, or std::nullopt for "now".
+  virtual Status send_metric(std::string_view name, double value, Timestamp timestamp,
+                             std::string_view source, Tags tags) = 0;
+  // A delta counter increment; 0 sends nothing, negative is refused.
+  virtual Status send_delta_counter(std::string_view name, double value, Timestamp timestamp,
+                                    std::string_view source, Tags tags) = 0;
+  // A distribution (histogram) for one or more granularities.
+  virtual Status send_distribution(std::string_view name, Centroids centroids, GranularitySet granularities,
+                                   Timestamp timestamp, std::string_view source, Tags tags) = 0;
+  // A span, with its span logs if any (sent as a separate span-logs line).
+  virtual Status send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
+                           std::string_view source, std::string_view trace_id, std::string_view span_id,
+                           Strings parents, Strings follows_from, Tags tags, SpanLogs span_logs) = 0;
+  // An event; end_ms 0 makes an instant event.
+  virtual Status send_event(std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
+                            std::string_view source, Tags annotations, Strings tags) = 0;
+
+  // Delivers everything queued before the call, waiting up to `timeout`.
+  virtual FlushResult flush(std::chrono::milliseconds timeout) = 0;
+  // Stops accepting data, delivers everything queued within `timeout` (what is left is dropped as
+  // unsent_at_close), stops the background thread and closes connections. Idempotent.
+  virtual FlushResult close(std::chrono::milliseconds timeout) = 0;
+
+  // Points that did not make it: invalid + dropped + failed delivery attempts, all data types.
+  virtual std::uint64_t failure_count() const = 0;
+  // A consistent snapshot of the counters.
+  virtual SenderStats stats() const = 0;
+};
+
+}  // namespace wavefront

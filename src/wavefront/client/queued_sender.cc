@@ -1,0 +1,79 @@
+// QueuedSender forwards every call to the shared SenderCore; see include/wavefront/queued_sender.h.
+#include "wavefront/queued_sender.h"
+
+#include "wavefront/client/sender_core.h"
+
+namespace wavefront {
+
+QueuedSender::QueuedSender(std::unique_ptr<client::SenderCore> core) : core_(std::move(core)) {}
+
+QueuedSender::~QueuedSender() = default;  // the core closes with its close_timeout
+
+Status QueuedSender::send_metric(std::string_view name, double value, Timestamp timestamp,
+                                 std::string_view source, Tags tags) {
+  return core_->send_metric(name, value, timestamp, source, tags);
+}
+
+Status QueuedSender::send_delta_counter(std::string_view name, double value, Timestamp timestamp,
+                                        std::string_view source, Tags tags) {
+  return core_->send_delta_counter(name, value, timestamp, source, tags);
+}
+
+Status QueuedSender::send_distribution(std::string_view name, Centroids centroids,
+                                       GranularitySet granularities, Timestamp timestamp,
+                                       std::string_view source, Tags tags) {
+  return core_->send_distribution(name, centroids, granularities, timestamp, source, tags);
+}
+
+Status QueuedSender::send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
+                               std::string_view source, std::string_view trace_id, std::string_view span_id,
+                               Strings parents, Strings follows_from, Tags tags, SpanLogs span_logs) {
+  return core_->send_span(name, start_ms, duration_ms, source, trace_id, span_id, parents, follows_from, tags,
+                          span_logs);
+}
+
+Status QueuedSender::send_event(std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
+                                std::string_view source, Tags annotations, Strings tags) {
+  return core_->send_event(name, start_ms, end_ms, source, annotations, tags);
+}
+
+FlushResult QueuedSender::flush(std::chrono::milliseconds timeout) { return core_->flush(timeout); }
+FlushResult QueuedSender::close(std::chrono::milliseconds timeout) { return core_->close(timeout); }
+std::uint64_t QueuedSender::failure_count() const { return core_->failure_count(); }
+SenderStats QueuedSender::stats() const { return core_->stats(); }
+
+std::string_view data_type_name(DataType type) noexcept {
+  switch (type) {
+    case DataType::metric:
+      return "points";
+    case DataType::distribution:
+      return "histograms";
+    case DataType::span:
+      return "spans";
+    case DataType::span_log:
+      return "span_logs";
+    case DataType::event:
+      return "events";
+  }
+  return "unknown";
+}
+
+std::string_view drop_reason_name(DropReason reason) noexcept {
+  switch (reason) {
+    case DropReason::queue_full:
+      return "queue_full";
+    case DropReason::closed:
+      return "closed";
+    case DropReason::not_configured:
+      return "not_configured";
+    case DropReason::rejected:
+      return "rejected";
+    case DropReason::expired:
+      return "expired";
+    case DropReason::unsent_at_close:
+      return "unsent_at_close";
+  }
+  return "unknown";
+}
+
+}  // namespace wavefront

@@ -1,0 +1,315 @@
+// The sender engine: caller-side formatting and queueing, and the flusher thread; see sender_core.h.
+#include "wavefront/client/sender_core.h"
+
+#include <algorithm>
+
+namespace wavefront::client {
+namespace {
+
+using Milliseconds = std::chrono::milliseconds;
+constexpr auto kFlusherMaxSleep = Milliseconds(100);  // re-check the (possibly manual) clock this often
+
+// Reused by every send on this thread: formatting allocates nothing once warm.
+thread_local std::string t_lines;
+thread_local std::string t_span_logs;
+
+std::array<internal::Backoff, kDataTypeCount> make_backoffs(const SenderConfig& config) {
+  const auto seed = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  const auto make = [&](std::uint64_t index) {
+    return internal::Backoff(config.retry_backoff_initial, config.retry_backoff_max, seed + index * 7919);
+  };
+  return {make(0), make(1), make(2), make(3), make(4)};
+}
+
+queue::QueueBounds bounds_of(const SenderConfig& config) {
+  return queue::QueueBounds{config.max_queue_items, config.max_queue_bytes, config.batch_items,
+                            config.batch_bytes,     config.overflow_policy, config.block_timeout};
+}
+
+std::size_t count_lines(const std::string& lines) {
+  return static_cast<std::size_t>(std::count(lines.begin(), lines.end(), '\n'));
+}
+
+Status out_of_range(const char* field, const std::string& rule) {
+  return Status(ErrorCode::invalid_argument, std::string(field) + " " + rule);
+}
+
+}  // namespace
+
+Status validate_sender_config(const SenderConfig& config) {
+  if (config.flush_interval <= Milliseconds(0)) return out_of_range("flush_interval", "must be positive");
+  if (config.max_queue_items == 0) return out_of_range("max_queue_items", "must be at least 1");
+  if (config.max_queue_bytes < 1024) return out_of_range("max_queue_bytes", "must be at least 1024");
+  if (config.batch_items == 0 || config.batch_items > config.max_queue_items) {
+    return out_of_range("batch_items", "must be between 1 and max_queue_items");
+  }
+  if (config.batch_bytes < 1024 || config.batch_bytes > config.max_queue_bytes) {
+    return out_of_range("batch_bytes", "must be between 1024 and max_queue_bytes");
+  }
+  if (config.block_timeout < Milliseconds(0)) return out_of_range("block_timeout", "must not be negative");
+  if (config.retry_backoff_initial <= Milliseconds(0) ||
+      config.retry_backoff_max < config.retry_backoff_initial) {
+    return out_of_range("retry_backoff_initial", "must be positive and at most retry_backoff_max");
+  }
+  if (config.max_retry_age <= Milliseconds(0)) return out_of_range("max_retry_age", "must be positive");
+  if (config.close_timeout < Milliseconds(0)) return out_of_range("close_timeout", "must not be negative");
+  if (config.self_metrics_interval < Milliseconds(0)) {
+    return out_of_range("self_metrics_interval", "must not be negative (0 turns self-metrics off)");
+  }
+  if (config.log_interval < Milliseconds(0)) return out_of_range("log_interval", "must not be negative");
+  return Status();
+}
+
+SenderCore::SenderCore(const SenderConfig& config, SelfMetricsIdentity identity,
+                       const TransportFactory& make_transport)
+    : config_(config),
+      identity_(std::move(identity)),
+      clock_(config.clock ? config.clock : Clock::system()),
+      log_(config.logger, clock_, config.log_interval),
+      transport_(make_transport(log_)),
+      backoff_(make_backoffs(config)) {
+  for (auto& queue : queues_) queue = std::make_unique<queue::LineQueue>(bounds_of(config));
+  flusher_ = std::thread([this] { run(); });
+}
+
+SenderCore::~SenderCore() { close(config_.close_timeout); }
+
+Status SenderCore::refuse_unrouted(DataType type, std::size_t items) {
+  queue_for(type).count_dropped_unqueued(items, DropReason::not_configured);
+  return Status(ErrorCode::not_configured, transport_->route_hint(type));
+}
+
+Status SenderCore::enqueue(DataType type, const std::string& lines) {
+  if (lines.empty()) return Status();  // a zero delta: valid, nothing to send
+  const std::size_t items = type == DataType::metric ? 1 : count_lines(lines);
+  if (!transport_->routes(type)) return refuse_unrouted(type, items);
+  bool batch_ready = false;
+  Status status = queue_for(type).push(lines, items, clock_->now(), batch_ready);
+  if (batch_ready) wake_flusher();
+  if (status.code() == ErrorCode::queue_full) {
+    log_.log(LogLevel::warning, internal::LogKind::data_dropped, [&] {
+      return std::string("dropping ") + std::string(data_type_name(type)) + ": " + status.message();
+    });
+  }
+  return status;
+}
+
+void SenderCore::wake_flusher() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    batch_ready_ = true;
+  }
+  wake_.notify_one();
+}
+
+Status SenderCore::send_metric(std::string_view name, double value, Timestamp timestamp,
+                               std::string_view source, Tags tags) {
+  t_lines.clear();
+  Status status = format_metric(t_lines, name, value, timestamp, source, tags, config_.format);
+  if (!status.ok()) {
+    queue_for(DataType::metric).count_invalid();
+    return status;
+  }
+  return enqueue(DataType::metric, t_lines);
+}
+
+Status SenderCore::send_delta_counter(std::string_view name, double value, Timestamp timestamp,
+                                      std::string_view source, Tags tags) {
+  t_lines.clear();
+  Status status = format_delta_counter(t_lines, name, value, timestamp, source, tags, config_.format);
+  if (!status.ok()) {
+    queue_for(DataType::metric).count_invalid();
+    return status;
+  }
+  return enqueue(DataType::metric, t_lines);
+}
+
+Status SenderCore::send_distribution(std::string_view name, Centroids centroids, GranularitySet granularities,
+                                     Timestamp timestamp, std::string_view source, Tags tags) {
+  t_lines.clear();
+  Status status =
+      format_distribution(t_lines, name, centroids, granularities, timestamp, source, tags, config_.format);
+  if (!status.ok()) {
+    queue_for(DataType::distribution).count_invalid();
+    return status;
+  }
+  return enqueue(DataType::distribution, t_lines);
+}
+
+Status SenderCore::send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
+                             std::string_view source, std::string_view trace_id, std::string_view span_id,
+                             Strings parents, Strings follows_from, Tags tags, SpanLogs span_logs) {
+  t_lines.clear();
+  t_span_logs.clear();
+  Status status = format_span(t_lines, t_span_logs, name, start_ms, duration_ms, source, trace_id, span_id,
+                              parents, follows_from, tags, span_logs, config_.format);
+  if (!status.ok()) {
+    queue_for(DataType::span).count_invalid();
+    if (!span_logs.empty()) queue_for(DataType::span_log).count_invalid();
+    return status;
+  }
+  Status span_status = enqueue(DataType::span, t_lines);
+  Status logs_status = enqueue(DataType::span_log, t_span_logs);
+  return span_status.ok() ? logs_status : span_status;
+}
+
+Status SenderCore::send_event(std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
+                              std::string_view source, Tags annotations, Strings tags) {
+  t_lines.clear();
+  Status status = format_event(t_lines, name, start_ms, end_ms, source, annotations, tags, config_.format);
+  if (!status.ok()) {
+    queue_for(DataType::event).count_invalid();
+    return status;
+  }
+  return enqueue(DataType::event, t_lines);
+}
+
+FlushResult SenderCore::flush(Milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::array<std::uint64_t, kDataTypeCount> targets{};
+  for (std::size_t index = 0; index < kDataTypeCount; ++index)
+    targets[index] = queues_[index]->accepted_sequence();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    flush_requested_ = true;
+  }
+  wake_.notify_one();
+  FlushResult result;
+  for (std::size_t index = 0; index < kDataTypeCount; ++index) {
+    queues_[index]->wait_finished(targets[index], deadline);
+    const std::uint64_t finished = queues_[index]->finished_sequence();
+    if (finished < targets[index]) result.items_left += targets[index] - finished;
+  }
+  if (result.items_left > 0) {
+    result.status = Status(ErrorCode::timeout, std::to_string(result.items_left) +
+                                                   " lines were still queued when the flush deadline passed");
+  }
+  return result;
+}
+
+FlushResult SenderCore::close(Milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (closed_) return close_result_;
+  for (auto& queue : queues_) queue->close();
+  abort_deadline_.set(std::chrono::steady_clock::now() + timeout);
+  stopping_ = true;
+  lock.unlock();
+  wake_.notify_one();
+  if (flusher_.joinable()) flusher_.join();
+  lock.lock();
+  closed_ = true;
+  FlushResult result;
+  for (const auto& queue : queues_) {
+    const TypeStats stats = queue->snapshot();
+    result.items_left += stats.dropped_by_reason[static_cast<std::size_t>(DropReason::unsent_at_close)];
+  }
+  if (result.items_left > 0) {
+    result.status =
+        Status(ErrorCode::timeout, std::to_string(result.items_left) +
+                                       " lines could not be delivered before the close deadline and "
+                                       "were dropped (unsent_at_close)");
+  }
+  close_result_ = result;
+  return result;
+}
+
+std::uint64_t SenderCore::failure_count() const {
+  const SenderStats snapshot = stats();
+  std::uint64_t failures = 0;
+  for (const TypeStats& type : snapshot.types) failures += type.invalid + type.dropped + type.report_errors;
+  return failures;
+}
+
+SenderStats SenderCore::stats() const {
+  SenderStats snapshot;
+  for (std::size_t index = 0; index < kDataTypeCount; ++index)
+    snapshot.types[index] = queues_[index]->snapshot();
+  transport_->add_stats(snapshot);
+  return snapshot;
+}
+
+void SenderCore::run() {
+  auto next_flush = clock_->now() + config_.flush_interval;
+  auto next_self_metrics = clock_->now() + config_.self_metrics_interval;
+  bool seen_stopping = false;
+  for (;;) {
+    bool flush_now = false;
+    bool stopping = false;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      const auto until_flush = std::chrono::duration_cast<Milliseconds>(next_flush - clock_->now());
+      const auto sleep = std::clamp(until_flush, Milliseconds(0), kFlusherMaxSleep);
+      wake_.wait_for(lock, sleep, [&] { return stopping_ || flush_requested_ || batch_ready_; });
+      flush_now = std::exchange(flush_requested_, false);
+      batch_ready_ = false;
+      stopping = stopping_;
+    }
+    const auto now = clock_->now();
+    if (stopping && !seen_stopping) {
+      // Closing: give every data type one immediate attempt, whatever its backoff said.
+      seen_stopping = true;
+      next_attempt_.fill(now);
+    }
+    const bool interval_due = now >= next_flush;
+    if (interval_due) next_flush = now + config_.flush_interval;
+    if (!stopping && config_.self_metrics_interval > Milliseconds(0) && now >= next_self_metrics) {
+      next_self_metrics = now + config_.self_metrics_interval;
+      report_self_metrics();
+    }
+    for (std::size_t index = 0; index < kDataTypeCount; ++index) {
+      drain(static_cast<DataType>(index), interval_due || flush_now || stopping);
+    }
+    if (!stopping) continue;
+    bool empty = true;
+    for (const auto& queue : queues_) empty = empty && queue->snapshot().queued == 0;
+    if (empty) break;
+    if (std::chrono::steady_clock::now() >= abort_deadline_.get()) {
+      drop_everything_left();
+      break;
+    }
+    // Still retrying before the close deadline: wait for the next attempt without spinning.
+    std::unique_lock<std::mutex> lock(mutex_);
+    wake_.wait_for(lock, Milliseconds(10));
+  }
+  transport_->shutdown();
+}
+
+void SenderCore::drain(DataType type, bool include_open) {
+  const std::size_t index = static_cast<std::size_t>(type);
+  queue::LineQueue& queue = *queues_[index];
+  queue::Batch batch;
+  while (clock_->now() >= next_attempt_[index] && queue.take(batch, include_open)) {
+    if (clock_->now() - batch.oldest > config_.max_retry_age) {
+      const std::size_t items = batch.items;
+      log_.log(LogLevel::warning, internal::LogKind::data_expired, [&] {
+        return "dropping " + std::to_string(items) + " " + std::string(data_type_name(type)) +
+               " lines that could not be delivered within max_retry_age";
+      });
+      queue.complete(batch, 0, 0, items, batch.lines.size(), DropReason::expired);
+      continue;
+    }
+    const transport::DeliveryResult result =
+        transport_->deliver(type, batch.lines, batch.items, abort_deadline_);
+    queue.complete(batch, result.delivered, result.delivered_bytes, result.dropped, result.dropped_bytes,
+                   result.drop_reason);
+    if (result.attempted && (result.failed || result.dropped > 0)) queue.count_report_error();
+    if (!result.failed) {
+      backoff_[index].reset();
+      continue;
+    }
+    const auto delay = std::max(result.retry_after, backoff_[index].next());
+    next_attempt_[index] = clock_->now() + delay;
+    return;
+  }
+}
+
+void SenderCore::drop_everything_left() {
+  for (auto& queue : queues_) {
+    queue::Batch batch;
+    while (queue->take(batch, true)) {
+      queue->complete(batch, 0, 0, batch.items, batch.lines.size(), DropReason::unsent_at_close);
+    }
+  }
+}
+
+}  // namespace wavefront::client

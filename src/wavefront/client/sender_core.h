@@ -1,0 +1,102 @@
+// The engine behind every client: formats on the caller's thread, queues per data type, and runs
+// the one flusher thread that hands batches to a transport (private).
+//
+// Data flow: send_*() -> format into a thread-local buffer -> LineQueue::push (short lock) ->
+// flusher thread: take batch -> Transport::deliver -> LineQueue::complete (delivered, dropped, or
+// back to the front for a retry after backoff). flush() and close() wait on the queues' finished
+// counters. The flusher also reports the self-metrics.
+//
+// Thread-safety: send_*, flush, close, stats and failure_count may be called from any thread.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "wavefront/internal/backoff.h"
+#include "wavefront/internal/rate_limited_log.h"
+#include "wavefront/queue/line_queue.h"
+#include "wavefront/sender.h"
+#include "wavefront/sender_config.h"
+#include "wavefront/transport/transport.h"
+
+namespace wavefront::client {
+
+// Checks the settings every client shares; the error names the field and its allowed range.
+Status validate_sender_config(const SenderConfig& config);
+
+// Self-metric naming: "~sdk.cpp.core.sender.<client_kind>" and the tags every self-metric carries.
+struct SelfMetricsIdentity {
+  std::string client_kind;  // "proxy", "direct" or "wfclient"
+  std::vector<std::pair<std::string, std::string>> tags;
+};
+
+// Builds the transport once the core exists, so that the transport can log through the core's
+// rate-limited log.
+using TransportFactory = std::function<std::unique_ptr<transport::Transport>(internal::RateLimitedLog&)>;
+
+class SenderCore {
+ public:
+  SenderCore(const SenderConfig& config, SelfMetricsIdentity identity,
+             const TransportFactory& make_transport);
+  ~SenderCore();
+  SenderCore(const SenderCore&) = delete;
+  SenderCore& operator=(const SenderCore&) = delete;
+
+  Status send_metric(std::string_view name, double value, Timestamp timestamp, std::string_view source,
+                     Tags tags);
+  Status send_delta_counter(std::string_view name, double value, Timestamp timestamp, std::string_view source,
+                            Tags tags);
+  Status send_distribution(std::string_view name, Centroids centroids, GranularitySet granularities,
+                           Timestamp timestamp, std::string_view source, Tags tags);
+  Status send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
+                   std::string_view source, std::string_view trace_id, std::string_view span_id,
+                   Strings parents, Strings follows_from, Tags tags, SpanLogs span_logs);
+  Status send_event(std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
+                    std::string_view source, Tags annotations, Strings tags);
+  FlushResult flush(std::chrono::milliseconds timeout);
+  FlushResult close(std::chrono::milliseconds timeout);
+  std::uint64_t failure_count() const;
+  SenderStats stats() const;
+  std::chrono::milliseconds close_timeout() const { return config_.close_timeout; }
+
+ private:
+  queue::LineQueue& queue_for(DataType type) { return *queues_[static_cast<std::size_t>(type)]; }
+  Status refuse_unrouted(DataType type, std::size_t items);
+  Status enqueue(DataType type, const std::string& lines);
+  void wake_flusher();
+  void run();
+  void drain(DataType type, bool include_open);
+  void drop_everything_left();
+  void report_self_metrics();
+
+  const SenderConfig config_;
+  const SelfMetricsIdentity identity_;
+  const std::shared_ptr<Clock> clock_;
+  internal::RateLimitedLog log_;
+  std::unique_ptr<transport::Transport> transport_;
+  std::array<std::unique_ptr<queue::LineQueue>, kDataTypeCount> queues_;
+  std::array<std::chrono::steady_clock::time_point, kDataTypeCount> next_attempt_{};
+  std::array<internal::Backoff, kDataTypeCount> backoff_;
+  SenderStats last_reported_{};
+
+  std::mutex mutex_;  // guards the flags below and the close result
+  std::condition_variable wake_;
+  bool batch_ready_ = false;
+  bool flush_requested_ = false;
+  bool stopping_ = false;
+  bool closed_ = false;
+  FlushResult close_result_;
+  transport::AbortDeadline abort_deadline_;
+  std::thread flusher_;
+};
+
+}  // namespace wavefront::client

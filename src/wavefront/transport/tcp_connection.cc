@@ -1,0 +1,165 @@
+// Raw TCP connections; see tcp_connection.h.
+#include "wavefront/transport/tcp_connection.h"
+
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+namespace wavefront::transport {
+namespace {
+
+using Milliseconds = std::chrono::milliseconds;
+constexpr Milliseconds kPollSlice(100);  // re-read the abort deadline this often while waiting
+
+std::string error_text(int error) { return std::strerror(error); }
+
+// Milliseconds to wait in one poll: up to `until`, the abort deadline and one slice.
+int poll_timeout(SteadyTime until, const AbortDeadline& deadline) {
+  const auto now = std::chrono::steady_clock::now();
+  const auto end = std::min(until, deadline.get());
+  if (end <= now) return 0;
+  const auto remaining = std::chrono::duration_cast<Milliseconds>(end - now) + Milliseconds(1);
+  return static_cast<int>(std::min(remaining, kPollSlice).count());
+}
+
+// Waits for `events` on fd until `until` or the abort deadline. Returns revents, 0 on timeout.
+short wait_for(int fd, short events, SteadyTime until, const AbortDeadline& deadline) {
+  for (;;) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= until || now >= deadline.get()) return 0;
+    pollfd descriptor{fd, events, 0};
+    const int ready = ::poll(&descriptor, 1, poll_timeout(until, deadline));
+    if (ready > 0) return descriptor.revents;
+    if (ready < 0 && errno != EINTR) return POLLERR;
+  }
+}
+
+struct AddressListDeleter {
+  void operator()(addrinfo* list) const { ::freeaddrinfo(list); }
+};
+
+}  // namespace
+
+Status TcpConnection::open(const std::string& host, std::uint16_t port, Milliseconds connect_timeout,
+                           const AbortDeadline& deadline) {
+  close();
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_ADDRCONFIG;
+  addrinfo* raw_list = nullptr;
+  const std::string service = std::to_string(port);
+  const int resolved = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &raw_list);
+  if (resolved != 0) {
+    return Status(ErrorCode::io_error, "cannot resolve " + host + ": " + ::gai_strerror(resolved));
+  }
+  std::unique_ptr<addrinfo, AddressListDeleter> list(raw_list);
+  std::string failures;
+  for (const addrinfo* address = list.get(); address != nullptr; address = address->ai_next) {
+    const int fd = ::socket(address->ai_family, address->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                            address->ai_protocol);
+    if (fd < 0) {
+      failures += " socket: " + error_text(errno) + ";";
+      continue;
+    }
+    int error = 0;
+    if (::connect(fd, address->ai_addr, address->ai_addrlen) != 0) {
+      error = errno;
+      if (error == EINPROGRESS) {
+        const auto until = std::chrono::steady_clock::now() + connect_timeout;
+        const short revents = wait_for(fd, POLLOUT, until, deadline);
+        socklen_t length = sizeof error;
+        if (revents == 0) {
+          error = ETIMEDOUT;
+        } else if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0) {
+          error = errno;
+        }
+      }
+    }
+    if (error != 0) {
+      failures += " " + error_text(error) + ";";
+      ::close(fd);
+      continue;
+    }
+    const int enable = 1;
+    // Batches are written whole; without Nagle the tail of a batch does not wait for an ACK.
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &enable, sizeof enable);
+    ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &enable, sizeof enable);
+    fd_ = fd;
+    return Status();
+  }
+  return Status(ErrorCode::io_error, "cannot connect to " + host + ":" + service + ":" + failures);
+}
+
+bool TcpConnection::peer_gone() {
+  if (fd_ < 0) return true;
+  pollfd descriptor{fd_, POLLIN | POLLRDHUP, 0};
+  if (::poll(&descriptor, 1, 0) <= 0) return false;
+  if ((descriptor.revents & (POLLERR | POLLHUP | POLLRDHUP)) != 0) return true;
+  if ((descriptor.revents & POLLIN) == 0) return false;
+  char discard[512];
+  for (;;) {
+    const ssize_t received = ::recv(fd_, discard, sizeof discard, MSG_DONTWAIT);
+    if (received == 0) return true;
+    if (received > 0) continue;  // a proxy never answers on this port; ignore what it says
+    return !(errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR);
+  }
+}
+
+TcpConnection::WriteOutcome TcpConnection::write(std::string_view data, Milliseconds progress_timeout,
+                                                 const AbortDeadline& deadline) {
+  WriteOutcome outcome;
+  if (fd_ < 0) {
+    outcome.error = Status(ErrorCode::io_error, "not connected");
+    return outcome;
+  }
+  auto progress_deadline = std::chrono::steady_clock::now() + progress_timeout;
+  while (outcome.written < data.size()) {
+    const ssize_t sent = ::send(fd_, data.data() + outcome.written, data.size() - outcome.written,
+                                MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (sent > 0) {
+      outcome.written += static_cast<std::size_t>(sent);
+      progress_deadline = std::chrono::steady_clock::now() + progress_timeout;
+      continue;
+    }
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+      outcome.error = Status(ErrorCode::io_error, "write failed: " + error_text(errno));
+      return outcome;
+    }
+    const short revents = wait_for(fd_, POLLOUT, progress_deadline, deadline);
+    if (revents == 0) {
+      const bool aborted = std::chrono::steady_clock::now() >= deadline.get();
+      outcome.error =
+          Status(ErrorCode::timeout, aborted ? "write abandoned at the close deadline"
+                                             : "the proxy accepted no data for " +
+                                                   std::to_string(progress_timeout.count()) + " ms");
+      return outcome;
+    }
+    if ((revents & POLLOUT) == 0) {
+      int error = 0;
+      socklen_t length = sizeof error;
+      ::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &error, &length);
+      outcome.error =
+          Status(ErrorCode::io_error, "connection failed: " + error_text(error != 0 ? error : EPIPE));
+      return outcome;
+    }
+  }
+  return outcome;
+}
+
+void TcpConnection::close() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
+}  // namespace wavefront::transport

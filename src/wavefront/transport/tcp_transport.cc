@@ -1,0 +1,180 @@
+// Batches over raw TCP; see tcp_transport.h.
+#include "wavefront/transport/tcp_transport.h"
+
+#include <algorithm>
+
+namespace wavefront::transport {
+namespace {
+
+std::size_t count_newlines(std::string_view text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+}  // namespace
+
+void WrittenLines::add(DataType type, std::size_t lines, std::size_t bytes) {
+  if (stretches_.empty() || total_bytes_ - last_stretch_begin_ >= kWrittenStretch) {
+    last_stretch_begin_ = total_bytes_;
+    stretches_.push_back(Stretch{});
+  }
+  total_bytes_ += bytes;
+  stretches_.back().end = total_bytes_;
+  stretches_.back().lines[static_cast<std::size_t>(type)] += lines;
+  // Forget stretches that ended before the window of any future break.
+  while (stretches_.size() > 1 && total_bytes_ - stretches_.front().end > kPossiblyLostWindow) {
+    stretches_.pop_front();
+  }
+}
+
+std::array<std::uint64_t, kDataTypeCount> WrittenLines::recent(std::size_t window) const {
+  std::array<std::uint64_t, kDataTypeCount> lines{};
+  for (auto stretch = stretches_.rbegin(); stretch != stretches_.rend(); ++stretch) {
+    for (std::size_t type = 0; type < kDataTypeCount; ++type) lines[type] += stretch->lines[type];
+    const auto next = std::next(stretch);
+    if (next == stretches_.rend() || total_bytes_ - next->end >= window) break;
+  }
+  return lines;
+}
+
+void WrittenLines::clear() {
+  stretches_.clear();
+  total_bytes_ = 0;
+  last_stretch_begin_ = 0;
+}
+
+TcpTransport::Endpoint::Endpoint(std::uint16_t endpoint_port, const TcpTransportConfig& config,
+                                 std::uint64_t seed)
+    : port(endpoint_port),
+      backoff(config.reconnect_backoff_initial, config.reconnect_backoff_max, seed),
+      gzip(config.gzip_level) {}
+
+TcpTransport::TcpTransport(TcpTransportConfig config, internal::RateLimitedLog& log)
+    : config_(std::move(config)), log_(log) {
+  const auto seed = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  for (std::size_t type = 0; type < kDataTypeCount; ++type) {
+    route_[type] = -1;
+    if (!config_.ports[type]) continue;
+    const std::uint16_t port = *config_.ports[type];
+    const auto existing =
+        std::find_if(endpoints_.begin(), endpoints_.end(),
+                     [&](const std::unique_ptr<Endpoint>& endpoint) { return endpoint->port == port; });
+    if (existing != endpoints_.end()) {
+      route_[type] = static_cast<int>(existing - endpoints_.begin());
+    } else {
+      route_[type] = static_cast<int>(endpoints_.size());
+      endpoints_.push_back(std::make_unique<Endpoint>(port, config_, seed + port));
+    }
+  }
+}
+
+bool TcpTransport::routes(DataType type) const { return route_[static_cast<std::size_t>(type)] >= 0; }
+
+std::string TcpTransport::route_hint(DataType type) const {
+  return "no " + std::string(config_.port_setting_names[static_cast<std::size_t>(type)]) +
+         " is configured for this ProxyClient, so " + std::string(data_type_name(type)) +
+         " cannot be sent; the data was dropped";
+}
+
+void TcpTransport::connection_broke(Endpoint& endpoint) {
+  const auto lines = endpoint.written.recent(kPossiblyLostWindow);
+  for (std::size_t type = 0; type < kDataTypeCount; ++type) {
+    possibly_lost_[type].fetch_add(lines[type], std::memory_order_relaxed);
+  }
+  endpoint.written.clear();
+  endpoint.connection.close();
+}
+
+bool TcpTransport::ensure_connected(Endpoint& endpoint, const AbortDeadline& deadline,
+                                    DeliveryResult& result) {
+  if (endpoint.connection.is_open()) {
+    if (!endpoint.connection.peer_gone()) return true;
+    log_.log(LogLevel::info, internal::LogKind::connection_lost, [&] {
+      return "proxy " + config_.host + ":" + std::to_string(endpoint.port) +
+             " closed the connection; reconnecting";
+    });
+    connection_broke(endpoint);
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (now < endpoint.next_connect) {
+    result.failed = true;
+    result.retry_after = std::chrono::duration_cast<std::chrono::milliseconds>(endpoint.next_connect - now);
+    return false;
+  }
+  result.attempted = true;
+  const Status status =
+      endpoint.connection.open(config_.host, endpoint.port, config_.connect_timeout, deadline);
+  if (!status.ok()) {
+    endpoint.next_connect = std::chrono::steady_clock::now() + endpoint.backoff.next();
+    log_.log(LogLevel::warning, internal::LogKind::connect_failed, [&] { return status.message(); });
+    result.failed = true;
+    return false;
+  }
+  endpoint.backoff.reset();
+  connects_.fetch_add(1, std::memory_order_relaxed);
+  if (config_.gzip) endpoint.gzip.reset();
+  return true;
+}
+
+DeliveryResult TcpTransport::deliver(DataType type, std::string_view lines, std::size_t items,
+                                     const AbortDeadline& deadline) {
+  DeliveryResult result;
+  const std::size_t type_index = static_cast<std::size_t>(type);
+  if (route_[type_index] < 0) {  // not reachable: the core refuses unrouted data before queueing
+    result.dropped = items;
+    result.dropped_bytes = lines.size();
+    result.drop_reason = DropReason::not_configured;
+    return result;
+  }
+  Endpoint& endpoint = *endpoints_[static_cast<std::size_t>(route_[type_index])];
+  if (!ensure_connected(endpoint, deadline, result)) return result;
+  result.attempted = true;
+
+  std::string_view wire = lines;
+  if (config_.gzip) {
+    endpoint.compressed.clear();
+    if (Status status = endpoint.gzip.compress(lines, endpoint.compressed, false); !status.ok()) {
+      result.failed = true;
+      return result;
+    }
+    wire = endpoint.compressed;
+  }
+  const TcpConnection::WriteOutcome outcome =
+      endpoint.connection.write(wire, config_.write_timeout, deadline);
+  if (outcome.error.ok()) {
+    result.delivered = items;
+    result.delivered_bytes = lines.size();
+    endpoint.written.add(type, items, wire.size());
+    return result;
+  }
+  // The connection broke part-way. Plain text: every line written in full counts as delivered (but
+  // possibly lost with the connection); the first partly written line and all after it are retried
+  // whole. gzip: the receiver cannot decode a cut stream reliably, so the whole batch is retried.
+  if (!config_.gzip) {
+    const std::size_t last_newline = lines.substr(0, outcome.written).rfind('\n');
+    if (last_newline != std::string_view::npos) {
+      result.delivered_bytes = last_newline + 1;
+      result.delivered = count_newlines(lines.substr(0, result.delivered_bytes));
+      endpoint.written.add(type, result.delivered, result.delivered_bytes);
+    }
+  }
+  log_.log(LogLevel::warning, internal::LogKind::delivery_failed, [&] {
+    return "writing to proxy " + config_.host + ":" + std::to_string(endpoint.port) +
+           " failed: " + outcome.error.message() + "; reconnecting";
+  });
+  connection_broke(endpoint);
+  result.failed = true;
+  return result;
+}
+
+void TcpTransport::add_stats(SenderStats& stats) const {
+  stats.connects += connects_.load(std::memory_order_relaxed);
+  for (std::size_t type = 0; type < kDataTypeCount; ++type) {
+    stats.types[type].possibly_lost += possibly_lost_[type].load(std::memory_order_relaxed);
+  }
+}
+
+void TcpTransport::shutdown() {
+  for (auto& endpoint : endpoints_) endpoint->connection.close();
+}
+
+}  // namespace wavefront::transport
