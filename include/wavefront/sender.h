@@ -14,6 +14,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -60,6 +61,7 @@ struct TypeStats {
   std::uint64_t possibly_lost = 0;
   std::uint64_t capacity_items = 0;  // the queue's bounds, for remaining-capacity gauges
   std::uint64_t capacity_bytes = 0;
+  std::map<int, std::uint64_t> responses;  // HTTP status code -> requests answered with it
 };
 
 struct SenderStats {

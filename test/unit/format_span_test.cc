@@ -91,6 +91,8 @@ TEST(FormatSpan, TimesMustMakeSense) {
   EXPECT_EQ(span({}, {}, "op", kTrace, {}, {}, 0, 5).code(), "invalid_timestamp");
   EXPECT_EQ(span({}, {}, "op", kTrace, {}, {}, 1700000000000, -1).code(), "invalid_timestamp");
   EXPECT_TRUE(span({}, {}, "op", kTrace, {}, {}, 1700000000000, 0).status.ok());
+  EXPECT_EQ(span({}, {}, "op", kTrace, {}, {}, 5, 10).code(), "invalid_timestamp");  // would read as an end
+  EXPECT_EQ(span({}, {}, "op", kTrace, {}, {}, 5, 5).code(), "invalid_timestamp");
 }
 
 TEST(FormatSpan, SpanLogsLineEscapesFieldsAsJson) {

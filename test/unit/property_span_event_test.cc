@@ -101,6 +101,8 @@ ExpectedSpan expected_span(const SpanCall& call, const Limits& limits) {
   if (!call.logs.empty()) line += " \"_spanLogs\"=\"true\"";
   if (call.start_ms <= 0) expect.refuse(ErrorCode::invalid_timestamp);
   if (call.duration_ms < 0) expect.maybe(ErrorCode::invalid_timestamp);  // the spec does not say
+  // A duration that is not below the start would be read by the proxy as an end time.
+  if (call.start_ms > 0 && call.duration_ms >= call.start_ms) expect.maybe(ErrorCode::invalid_timestamp);
   line += " " + std::to_string(call.start_ms) + " " + std::to_string(call.duration_ms);
   if (call.logs.empty()) return result;
 

@@ -53,8 +53,8 @@ transport::TcpTransportConfig transport_config(const ProxyClientConfig& config) 
 
 Expected<std::unique_ptr<ProxyClient>> ProxyClient::create(const ProxyClientConfig& config) {
   if (Status status = validate(config); !status.ok()) return status;
-  client::SelfMetricsIdentity identity{"proxy",
-                                       {{"pid", std::to_string(::getpid())}, {"version", version_string()}}};
+  client::ClientIdentity identity{"proxy",
+                                  {{"pid", std::to_string(::getpid())}, {"version", version_string()}}};
   auto core =
       std::make_unique<client::SenderCore>(config, std::move(identity), [&](internal::RateLimitedLog& log) {
         return std::make_unique<transport::TcpTransport>(transport_config(config), log);

@@ -26,6 +26,11 @@ void SenderCore::report_self_metrics() {
     delta("invalid", current.invalid, previous.invalid);
     delta("dropped", current.dropped, previous.dropped);
     delta("report.errors", current.report_errors, previous.report_errors);
+    for (const auto& [code, count] : current.responses) {
+      const auto previous_count = previous.responses.find(code);
+      delta("report." + std::to_string(code), count,
+            previous_count == previous.responses.end() ? 0 : previous_count->second);
+    }
     send_metric(name + "queue.size", static_cast<double>(current.queued), std::nullopt, "", tags);
     const std::uint64_t remaining =
         current.capacity_items > current.queued ? current.capacity_items - current.queued : 0;

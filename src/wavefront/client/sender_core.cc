@@ -60,7 +60,7 @@ Status validate_sender_config(const SenderConfig& config) {
   return Status();
 }
 
-SenderCore::SenderCore(const SenderConfig& config, SelfMetricsIdentity identity,
+SenderCore::SenderCore(const SenderConfig& config, ClientIdentity identity,
                        const TransportFactory& make_transport)
     : config_(config),
       identity_(std::move(identity)),
@@ -156,11 +156,15 @@ Status SenderCore::send_span(std::string_view name, std::int64_t start_ms, std::
 Status SenderCore::send_event(std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
                               std::string_view source, Tags annotations, Strings tags) {
   t_lines.clear();
-  Status status = format_event(t_lines, name, start_ms, end_ms, source, annotations, tags, config_.format);
+  Status status =
+      identity_.events_as_json
+          ? format_event_json(t_lines, name, start_ms, end_ms, source, annotations, tags, config_.format)
+          : format_event(t_lines, name, start_ms, end_ms, source, annotations, tags, config_.format);
   if (!status.ok()) {
     queue_for(DataType::event).count_invalid();
     return status;
   }
+  if (identity_.events_as_json) t_lines += '\n';  // JSON escapes newlines: one object per line
   return enqueue(DataType::event, t_lines);
 }
 

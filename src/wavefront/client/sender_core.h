@@ -33,10 +33,11 @@ namespace wavefront::client {
 // Checks the settings every client shares; the error names the field and its allowed range.
 Status validate_sender_config(const SenderConfig& config);
 
-// Self-metric naming: "~sdk.cpp.core.sender.<client_kind>" and the tags every self-metric carries.
-struct SelfMetricsIdentity {
-  std::string client_kind;  // "proxy", "direct" or "wfclient"
-  std::vector<std::pair<std::string, std::string>> tags;
+// What distinguishes one kind of client to the core.
+struct ClientIdentity {
+  std::string client_kind;  // "proxy", "direct" or "wfclient": ~sdk.cpp.core.sender.<client_kind>
+  std::vector<std::pair<std::string, std::string>> tags;  // carried by every self-metric
+  bool events_as_json = false;  // direct ingestion takes events as JSON, one per line in the queue
 };
 
 // Builds the transport once the core exists, so that the transport can log through the core's
@@ -45,8 +46,7 @@ using TransportFactory = std::function<std::unique_ptr<transport::Transport>(int
 
 class SenderCore {
  public:
-  SenderCore(const SenderConfig& config, SelfMetricsIdentity identity,
-             const TransportFactory& make_transport);
+  SenderCore(const SenderConfig& config, ClientIdentity identity, const TransportFactory& make_transport);
   ~SenderCore();
   SenderCore(const SenderCore&) = delete;
   SenderCore& operator=(const SenderCore&) = delete;
@@ -79,7 +79,7 @@ class SenderCore {
   void report_self_metrics();
 
   const SenderConfig config_;
-  const SelfMetricsIdentity identity_;
+  const ClientIdentity identity_;
   const std::shared_ptr<Clock> clock_;
   internal::RateLimitedLog log_;
   std::unique_ptr<transport::Transport> transport_;

@@ -47,7 +47,23 @@ Status write_value(std::string& out, std::string_view value, const FieldRules& r
 }
 
 Status write_source(std::string& out, std::string_view source, const FormatOptions& options, bool json) {
-  const std::string_view judged = is_blank_value(source) ? std::string_view(options.default_source) : source;
+  // One pass in the common case; only an empty or blank source falls back to the default.
+  if (!source.empty()) {
+    const std::size_t start = out.size();
+    const FieldWrite first = json ? append_json_value(out, source) : append_escaped_value(out, source);
+    if (first.problem == FieldProblem::none) {
+      if (first.length > options.limits.max_source_length) {
+        return too_long_error(ErrorCode::source_too_long, "source", first.length,
+                              options.limits.max_source_length, source);
+      }
+      return Status();
+    }
+    out.resize(start);
+    if (first.problem != FieldProblem::empty && first.problem != FieldProblem::blank) {
+      return problem_error(ErrorCode::invalid_source, "source", first.problem, source);
+    }
+  }
+  const std::string_view judged = options.default_source;
   if (judged.empty()) {
     return Status(ErrorCode::invalid_source,
                   "source is blank and no default source is configured: " + quote_for_message(source));

@@ -18,6 +18,26 @@ constexpr std::array<bool, 256> make_name_charset() {
 }
 constexpr std::array<bool, 256> kNameCharset = make_name_charset();
 
+// Bytes the line escaper must look at: '"' and the controls except TAB.
+constexpr std::array<bool, 256> make_value_specials() {
+  std::array<bool, 256> special{};
+  for (int c = 0; c < 0x20; ++c) special[static_cast<std::size_t>(c)] = c != '\t';
+  special['"'] = true;
+  special[0x7F] = true;
+  return special;
+}
+constexpr std::array<bool, 256> kValueSpecials = make_value_specials();
+
+// Bytes JSON strings escape: '"', '\\' and all controls.
+constexpr std::array<bool, 256> make_json_specials() {
+  std::array<bool, 256> special{};
+  for (int c = 0; c < 0x20; ++c) special[static_cast<std::size_t>(c)] = true;
+  special['"'] = true;
+  special['\\'] = true;
+  return special;
+}
+constexpr std::array<bool, 256> kJsonSpecials = make_json_specials();
+
 constexpr char32_t kDeltaSign = 0x2206;   // ∆ INCREMENT
 constexpr char32_t kGreekDelta = 0x0394;  // Δ GREEK CAPITAL LETTER DELTA
 
@@ -73,10 +93,47 @@ void append_json_escape(std::string& out, unsigned char byte) {
   }
 }
 
+// Copies runs that need no escaping in one append; returns the OR of all bytes (>= 0x80: not ASCII).
+unsigned char append_json_escaped(std::string& out, std::string_view text) {
+  unsigned char seen = 0;
+  std::size_t run_start = 0;
+  for (std::size_t index = 0; index < text.size(); ++index) {
+    const auto byte = static_cast<unsigned char>(text[index]);
+    seen |= byte;
+    if (!kJsonSpecials[byte]) continue;
+    out.append(text.data() + run_start, index - run_start);
+    run_start = index + 1;
+    append_json_escape(out, byte);
+  }
+  out.append(text.data() + run_start, text.size() - run_start);
+  return seen;
+}
+
 }  // namespace
 
 FieldWrite append_sanitized_name(std::string& out, std::string_view name) {
   if (name.empty()) return {FieldProblem::empty, 0};
+  // ASCII names (nearly all): one scan, one append, then patch the characters to replace.
+  {
+    unsigned char seen = 0;
+    bool clean = true;
+    for (char c : name) {
+      const auto byte = static_cast<unsigned char>(c);
+      seen |= byte;
+      clean &= kNameCharset[byte];
+    }
+    if (seen < 0x80) {
+      const std::size_t start = out.size();
+      out.append(name);
+      if (!clean) {
+        for (std::size_t index = start; index < out.size(); ++index) {
+          if (!kNameCharset[static_cast<unsigned char>(out[index])]) out[index] = '-';
+        }
+        if (name[0] == '~') out[start] = '~';
+      }
+      return {FieldProblem::none, name.size()};
+    }
+  }
   FieldWrite result;
   std::size_t position = 0;
   bool at_start = true;
@@ -110,29 +167,50 @@ FieldWrite append_sanitized_name(std::string& out, std::string_view name) {
 
 FieldWrite append_escaped_value(std::string& out, std::string_view value) {
   const std::string_view trimmed = trim(value);
-  if (const FieldProblem problem = check_value(trimmed); problem != FieldProblem::none) return {problem, 0};
-  FieldWrite result;
-  result.length = utf16_length(trimmed);
+  // A value that starts with a printable ASCII character is not blank; validate UTF-8 and count
+  // length only if a non-ASCII byte shows up, all in the escaping pass.
+  const bool plain_start = !trimmed.empty() && static_cast<unsigned char>(trimmed.front()) > 0x20 &&
+                           static_cast<unsigned char>(trimmed.front()) < 0x7F;
+  if (!plain_start) {
+    if (const FieldProblem problem = check_value(trimmed); problem != FieldProblem::none) return {problem, 0};
+  }
+  const std::size_t start = out.size();
+  std::size_t extra = 0;
+  unsigned char seen = 0;
   std::size_t run_start = 0;  // copy runs of ordinary bytes in one append
   for (std::size_t index = 0; index < trimmed.size(); ++index) {
     const auto byte = static_cast<unsigned char>(trimmed[index]);
-    if (byte != '"' && !is_control(byte)) continue;
-    if (byte == '\t') continue;
+    seen |= byte;
+    if (!kValueSpecials[byte]) continue;
     out.append(trimmed.data() + run_start, index - run_start);
     run_start = index + 1;
     if (byte == '"') {
       out += "\\\"";  // read back as one character: length unchanged
     } else if (byte == '\n') {
       out += "\\n";
-      ++result.length;  // read back as two characters
+      ++extra;  // read back as two characters
     } else if (byte == '\r') {
       out += "\\r";
-      ++result.length;
+      ++extra;
     } else {
       out += '-';
     }
   }
   out.append(trimmed.data() + run_start, trimmed.size() - run_start);
+  FieldWrite result;
+  if (seen < 0x80) {
+    result.length = trimmed.size() + extra;
+  } else {
+    if (plain_start && !is_valid_utf8(trimmed)) {
+      out.resize(start);
+      return {FieldProblem::invalid_utf8, 0};
+    }
+    result.length = utf16_length(trimmed) + extra;
+  }
+  if (plain_start && trimmed.back() == '\\') {
+    out.resize(start);
+    return {FieldProblem::trailing_backslash, 0};
+  }
   return result;
 }
 
@@ -144,13 +222,18 @@ bool is_blank_value(std::string_view value) {
 FieldWrite append_json_value(std::string& out, std::string_view value) {
   const std::string_view trimmed = trim(value);
   if (const FieldProblem problem = check_value(trimmed); problem != FieldProblem::none) return {problem, 0};
-  for (char c : trimmed) append_json_escape(out, static_cast<unsigned char>(c));
-  return {FieldProblem::none, utf16_length(trimmed)};
+  const unsigned char seen = append_json_escaped(out, trimmed);
+  return {FieldProblem::none, seen < 0x80 ? trimmed.size() : utf16_length(trimmed)};
 }
 
 FieldWrite append_json_string(std::string& out, std::string_view text) {
-  if (!is_valid_utf8(text)) return {FieldProblem::invalid_utf8, 0};
-  for (char c : text) append_json_escape(out, static_cast<unsigned char>(c));
+  const std::size_t start = out.size();
+  const unsigned char seen = append_json_escaped(out, text);
+  if (seen < 0x80) return {FieldProblem::none, text.size()};
+  if (!is_valid_utf8(text)) {
+    out.resize(start);
+    return {FieldProblem::invalid_utf8, 0};
+  }
   return {FieldProblem::none, utf16_length(text)};
 }
 

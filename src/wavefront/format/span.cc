@@ -65,6 +65,13 @@ Status write_span_line(std::string& out, std::string_view name, std::int64_t sta
     return Status(ErrorCode::invalid_timestamp,
                   "span duration_ms is " + std::to_string(duration_ms) + "; durations must not be negative");
   }
+  if (duration_ms >= start_ms) {
+    return Status(ErrorCode::invalid_timestamp, "span duration_ms " + std::to_string(duration_ms) +
+                                                    " is not smaller than start_ms " +
+                                                    std::to_string(start_ms) +
+                                                    " (the proxy would read it as an end time); start_ms is "
+                                                    "milliseconds since the epoch");
+  }
   out += ' ';
   format::append_int(out, start_ms);
   out += ' ';
@@ -111,7 +118,11 @@ Status write_span_logs_line(std::string& out, std::string_view span_line, std::s
   out += "],\"span\":\"";
   format::append_json_string(out, span_line);  // our own valid UTF-8
   out += "\"}";
-  const std::size_t length = format::utf16_length(std::string_view(out).substr(line_start));
+  // UTF-16 units never exceed UTF-8 bytes, so count them only when the bytes are over the limit.
+  const std::size_t bytes = out.size() - line_start;
+  const std::size_t length = bytes <= limits.max_span_logs_line_length
+                                 ? bytes
+                                 : format::utf16_length(std::string_view(out).substr(line_start));
   if (length > limits.max_span_logs_line_length) {
     return Status(ErrorCode::span_logs_too_long, "span-logs line is " + std::to_string(length) +
                                                      " characters (UTF-16 units); the limit is " +

@@ -1,0 +1,82 @@
+// make_sender: clients from URLs; see include/wavefront/client_factory.h.
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "wavefront/client_factory.h"
+#include "wavefront/http_client.h"
+#include "wavefront/proxy_client.h"
+
+namespace wavefront {
+namespace {
+
+std::string_view trim_spaces(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+std::string environment(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? value : "";
+}
+
+Expected<std::unique_ptr<Sender>> make_one(const SenderUrl& url, const SenderConfig& settings) {
+  if (url.ignored_token && settings.logger) {
+    settings.logger->log(
+        LogLevel::warning,
+        "the token in " + url.redacted() + " is ignored: it would travel in clear; use https:// to send it");
+  }
+  if (url.kind == SenderUrl::Kind::proxy_tcp) {
+    ProxyClientConfig config;
+    static_cast<SenderConfig&>(config) = settings;
+    config.host = url.host;
+    config.metrics_port = url.port;
+    config.distribution_port = url.port;  // the push port accepts distributions too
+    auto client = ProxyClient::create(config);
+    if (!client.ok()) return client.status();
+    return std::unique_ptr<Sender>(std::move(client).value());
+  }
+  HttpClientConfig config;
+  static_cast<SenderConfig&>(config) = settings;
+  config.server = url.redacted();  // host and port; the token travels separately
+  if (url.kind == SenderUrl::Kind::direct_https) {
+    config.server = "https://" + (url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host) +
+                    ":" + std::to_string(url.port);
+    config.token = !url.token.empty() ? url.token : environment("WAVEFRONT_TOKEN");
+  }
+  auto client = HttpClient::create(config);
+  if (!client.ok()) return client.status();
+  return std::unique_ptr<Sender>(std::move(client).value());
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<Sender>> make_sender(std::string_view urls, const SenderConfig& settings) {
+  std::string from_environment;
+  if (trim_spaces(urls).empty()) {
+    from_environment = environment("WAVEFRONT_URL");
+    if (from_environment.empty()) {
+      return Status(ErrorCode::invalid_argument, "no sender URL was given and WAVEFRONT_URL is not set");
+    }
+    urls = from_environment;
+  }
+  std::vector<MultiSender::Endpoint> endpoints;
+  std::size_t start = 0;
+  while (start <= urls.size()) {
+    const std::size_t comma = std::min(urls.find(',', start), urls.size());
+    const std::string_view one = trim_spaces(urls.substr(start, comma - start));
+    start = comma + 1;
+    auto url = parse_sender_url(one);
+    if (!url.ok()) return url.status();
+    auto sender = make_one(*url, settings);
+    if (!sender.ok()) {
+      return Status(sender.status().code(), url->redacted() + ": " + sender.status().message());
+    }
+    endpoints.push_back(MultiSender::Endpoint{url->redacted(), std::move(sender).value()});
+  }
+  if (endpoints.size() == 1) return std::move(endpoints.front().sender);
+  return std::unique_ptr<Sender>(std::make_unique<MultiSender>(std::move(endpoints)));
+}
+
+}  // namespace wavefront

@@ -1,0 +1,153 @@
+// libcurl POSTs; see curl_http.h.
+#include "wavefront/transport/curl_http.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <ctime>
+#include <mutex>
+
+#include "wavefront/version.h"
+
+namespace wavefront::transport {
+
+namespace {
+
+// What the callbacks of one transfer write to.
+struct Transfer {
+  std::string* body;
+  std::size_t max_body;
+  std::string* retry_after;
+  const AbortDeadline* deadline;
+};
+
+void global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const std::size_t bytes = size * count;
+  const std::size_t room = transfer->max_body - std::min(transfer->max_body, transfer->body->size());
+  transfer->body->append(data, std::min(bytes, room));
+  // Past the bound: keep reading (and discarding) so the status still counts; curl's total timeout
+  // ends a response that never stops.
+  return bytes;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  const std::size_t bytes = size * count;
+  std::string_view line(data, bytes);
+  constexpr std::string_view kName = "retry-after:";
+  if (line.size() > kName.size()) {
+    std::string lowered(line.substr(0, kName.size()));
+    std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (lowered == kName) {
+      std::string_view value = line.substr(kName.size());
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+      while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+        value.remove_suffix(1);
+      }
+      transfer->retry_after->assign(value.substr(0, 64));
+    }
+  }
+  return bytes;
+}
+
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* transfer = static_cast<Transfer*>(user);
+  return std::chrono::steady_clock::now() >= transfer->deadline->get() ? 1 : 0;
+}
+
+}  // namespace
+
+CurlHttp::CurlHttp(HttpSettings settings) : settings_(std::move(settings)) {
+  global_init();
+  handle_ = curl_easy_init();
+}
+
+CurlHttp::~CurlHttp() {
+  if (handle_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(handle_));
+}
+
+HttpResponse CurlHttp::post(const std::string& url, const std::vector<std::string>& headers,
+                            std::string_view body, const AbortDeadline& deadline) {
+  HttpResponse response;
+  CURL* curl = static_cast<CURL*>(handle_);
+  if (curl == nullptr) {
+    response.error = Status(ErrorCode::io_error, "libcurl could not be initialized");
+    return response;
+  }
+  curl_easy_reset(curl);  // keeps the connection cache: connections are reused across requests
+  Transfer transfer{&response.body, settings_.max_response_bytes, &response.retry_after, &deadline};
+  curl_slist* header_list = nullptr;
+  for (const std::string& header : headers) header_list = curl_slist_append(header_list, header.c_str());
+  header_list = curl_slist_append(header_list, "Expect:");  // no 100-continue round trip
+  const std::string user_agent = std::string("wavefront-cpp/") + version_string();
+  char error_buffer[CURL_ERROR_SIZE] = {};
+
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_POST, 1L);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list);
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, user_agent.c_str());
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(settings_.connect_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.request_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!settings_.trusted_certificate.empty()) {
+    curl_easy_setopt(curl, CURLOPT_CAINFO, settings_.trusted_certificate.c_str());
+  } else if (!settings_.ca_file.empty()) {
+    curl_easy_setopt(curl, CURLOPT_CAINFO, settings_.ca_file.c_str());
+  }
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &on_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &on_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &on_progress);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+
+  const CURLcode result = curl_easy_perform(curl);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all(header_list);
+  if (result == CURLE_OK) {
+    response.status = status;
+    return response;
+  }
+  const std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(result);
+  const bool timed_out = result == CURLE_OPERATION_TIMEDOUT || result == CURLE_ABORTED_BY_CALLBACK;
+  response.error = Status(timed_out ? ErrorCode::timeout : ErrorCode::io_error, detail);
+  return response;
+}
+
+std::chrono::milliseconds parse_retry_after(std::string_view value,
+                                            std::chrono::system_clock::time_point now) {
+  if (value.empty()) return std::chrono::milliseconds(0);
+  long long seconds = 0;
+  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+  if (error == std::errc() && end == value.data() + value.size()) {
+    return std::chrono::milliseconds(std::max(0LL, std::min(seconds, 86400LL)) * 1000);
+  }
+  // An HTTP date, e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
+  std::tm parsed{};
+  const std::string text(value);
+  if (strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &parsed) == nullptr)
+    return std::chrono::milliseconds(0);
+  const auto when = std::chrono::system_clock::from_time_t(timegm(&parsed));
+  const auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(when - now);
+  return std::clamp(delay, std::chrono::milliseconds(0), std::chrono::milliseconds(86400 * 1000));
+}
+
+}  // namespace wavefront::transport
