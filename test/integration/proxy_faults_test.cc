@@ -208,6 +208,7 @@ TEST(ProxyFaults, ADeadProxyCannotFloodTheLog) {
   ProxyClientConfig config = fast_config("127.0.0.1", FakeProxy::reserve_port());
   config.logger = logger;
   config.log_interval = 3600s;
+  config.close_timeout = 50ms;
   auto client = make_client(config);
   send_numbered(*client, 0, 10);
   ASSERT_TRUE(eventually([&] { return client->stats()[DataType::metric].report_errors >= 10; }));
