@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -57,21 +58,35 @@ WAVEFRONT_API std::string_view error_code_name(ErrorCode code) noexcept;
 class WAVEFRONT_API Status {
  public:
   Status() noexcept = default;
-  Status(ErrorCode code, std::string message) : code_(code), message_(std::move(message)) {}
+  Status(ErrorCode code, std::string message)
+      : code_(code),
+        message_(code == ErrorCode::ok ? nullptr : std::make_unique<std::string>(std::move(message))) {}
+  Status(const Status& other)
+      : code_(other.code_),
+        message_(other.message_ ? std::make_unique<std::string>(*other.message_) : nullptr) {}
+  Status(Status&& other) noexcept = default;
+  Status& operator=(const Status& other) {
+    if (this != &other) *this = Status(other);
+    return *this;
+  }
+  Status& operator=(Status&& other) noexcept = default;
+  ~Status() = default;
 
   static Status success() noexcept { return Status(); }
 
   bool ok() const noexcept { return code_ == ErrorCode::ok; }
   explicit operator bool() const noexcept { return ok(); }
   ErrorCode code() const noexcept { return code_; }
-  const std::string& message() const noexcept { return message_; }
+  // Empty when ok.
+  const std::string& message() const noexcept;
 
   // "code: message", or "ok".
   std::string to_string() const;
 
  private:
   ErrorCode code_ = ErrorCode::ok;
-  std::string message_;
+  // Only an error carries a message, so a successful Status is a code and a null pointer.
+  std::unique_ptr<std::string> message_;
 };
 
 // A value of type T, or the Status that explains why there is none.

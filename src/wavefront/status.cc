@@ -59,11 +59,16 @@ std::string_view error_code_name(ErrorCode code) noexcept {
   return "unknown";
 }
 
+const std::string& Status::message() const noexcept {
+  static const std::string empty;
+  return message_ ? *message_ : empty;
+}
+
 std::string Status::to_string() const {
   if (ok()) return "ok";
   std::string text(error_code_name(code_));
   text += ": ";
-  text += message_;
+  text += message();
   return text;
 }
 

@@ -39,14 +39,14 @@ Status write_point(std::string& out, std::string_view name, double value, Timest
   if (kind == PointKind::delta_counter ? value < 0 : (named_delta && !(value > 0))) {
     return refuse_delta(name, value, kind == PointKind::delta_counter);
   }
-  out += "\" ";
+  out.append("\" ", 2);
   format::append_double(out, value);
   if (timestamp) {
     if (Status status = format::check_timestamp(*timestamp, "timestamp"); !status.ok()) return status;
     out += ' ';
     format::append_int(out, *timestamp);
   }
-  out += " source=\"";
+  out.append(" source=\"", 9);
   if (Status status = format::write_source(out, source, options); !status.ok()) return status;
   out += '"';
   if (Status status = format::append_tags(out, tags, format::point_tag_rules(options.limits)); !status.ok()) {

@@ -39,7 +39,7 @@ class WrittenTags {
   WrittenTag& operator[](std::size_t index) { return spill_.empty() ? inline_[index] : spill_[index]; }
 
  private:
-  std::array<WrittenTag, 24> inline_{};
+  std::array<WrittenTag, 24> inline_;  // filled as tags are written; not zeroed (hot path)
   std::vector<WrittenTag> spill_;
   std::size_t size_ = 0;
 };
@@ -139,7 +139,7 @@ Status append_tags(std::string& out, Tags tags, const TagRules& rules) {
     const Tag tag = tags[index];
     WrittenTag record{};
     record.begin = out.size();
-    out += " \"";
+    out.append(" \"", 2);
     record.key_begin = out.size();
     const FieldWrite key = append_sanitized_name(out, tag.key);
     if (key.problem != FieldProblem::none) return key_error(rules, tag.key, key.problem);
@@ -162,7 +162,7 @@ Status append_tags(std::string& out, Tags tags, const TagRules& rules) {
       field += " key";
       return too_long_error(ErrorCode::tag_key_too_long, field, key.length, rules.max_key_length, tag.key);
     }
-    out += "\"=\"";
+    out.append("\"=\"", 3);
     const FieldWrite value = append_escaped_value(out, tag.value);
     if (value.problem != FieldProblem::none) {
       return problem_error(ErrorCode::invalid_tag_value, value_field(rules, tag.key), value.problem,

@@ -90,12 +90,4 @@ bool is_java_whitespace(char32_t code_point) noexcept {
   }
 }
 
-std::string_view trim(std::string_view text) noexcept {
-  std::size_t begin = 0;
-  std::size_t end = text.size();
-  while (begin < end && is_trimmed_whitespace(text[begin])) ++begin;
-  while (end > begin && is_trimmed_whitespace(text[end - 1])) --end;
-  return text.substr(begin, end - begin);
-}
-
 }  // namespace wavefront::format

@@ -35,6 +35,12 @@ constexpr bool is_trimmed_whitespace(char byte) noexcept {
 }
 
 // Removes leading and trailing trimmed whitespace.
-std::string_view trim(std::string_view text) noexcept;
+inline std::string_view trim(std::string_view text) noexcept {
+  std::size_t begin = 0;
+  std::size_t end = text.size();
+  while (begin < end && is_trimmed_whitespace(text[begin])) ++begin;
+  while (end > begin && is_trimmed_whitespace(text[end - 1])) --end;
+  return text.substr(begin, end - begin);
+}
 
 }  // namespace wavefront::format
