@@ -12,10 +12,10 @@
 //
 // Answering a request, in this order:
 //  1. token check (required_token / token_validator): refused with 401, no scripted answer consumed;
-//  2. body check: Content-Encoding other than none or gzip → 415; a gzip body that is corrupt, truncated,
-//     or inflates beyond inflate_limit (gzip bomb) → 400; larger than max_body_bytes after inflating → 413;
-//     /report without a known f → 400; an event body that is not one JSON object → 400;
-//     again no scripted answer consumed;
+//  2. path and body: neither .../report nor /api/v2/event → 404; Content-Encoding other than none or gzip
+//     → 415; a gzip body (one or more members) that is corrupt, truncated, followed by junk, or inflates
+//     beyond inflate_limit (gzip bomb) → 400; larger than max_body_bytes after inflating → 413; /report
+//     without a known f → 400; an event body that is not one JSON object → 400. Again nothing consumed;
 //  3. the next scripted answer (or the default answer): delay, then reset, or status (0 = 202 for /report,
 //     200 for events) with Retry-After and body.
 // Only data answered 2xx is recorded in lines() / event_json_bodies(); every POST is in requests().

