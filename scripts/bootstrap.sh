@@ -8,7 +8,7 @@ packages=(
   # toolchain and build
   build-essential cmake ninja-build pkg-config git ca-certificates openssl
   # library dependencies (HTTP client, compression)
-  libcurl4-openssl-dev zlib1g-dev
+  libcurl4-openssl-dev zlib1g-dev libssl-dev
   # tools: command-line parsing, local HTTP test server
   libcli11-dev libcpp-httplib-dev
   # tests and benchmarks

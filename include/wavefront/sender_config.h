@@ -39,7 +39,8 @@ struct SenderConfig {
   // Failed deliveries are retried with exponential backoff and jitter between these bounds.
   std::chrono::milliseconds retry_backoff_initial{100};
   std::chrono::milliseconds retry_backoff_max{30000};
-  // Data still undelivered this long after it was queued is dropped (expired) instead of retried.
+  // Data that failed to go out and is still undelivered this long after it was queued is dropped
+  // (expired) instead of retried again.
   std::chrono::milliseconds max_retry_age{10 * 60 * 1000};
   // The destructor closes with this deadline.
   std::chrono::milliseconds close_timeout{5000};

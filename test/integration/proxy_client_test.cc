@@ -158,6 +158,22 @@ TEST(ProxyClient, BatchesWritesInsteadOfOneSyscallPerPoint) {
   EXPECT_EQ(client->stats().connects, 1u);
 }
 
+TEST(ProxyClient, TheFlushIntervalRunsOnTheInjectedClock) {
+  auto metrics = FakeProxy::start();
+  ASSERT_TRUE(metrics);
+  auto clock = std::make_shared<testing::ManualClock>();
+  ProxyClientConfig config = config_for(*metrics);
+  config.flush_interval = std::chrono::hours(1);
+  config.clock = clock;
+  auto client = make_client(config);
+  ASSERT_TRUE(client->send_metric("m", 1, std::nullopt, "h", {}).ok());
+  // An hour of real time never passes here: only the manual clock can make this point go out.
+  clock->advance(std::chrono::hours(1));
+  ASSERT_TRUE(metrics->wait_for_lines(1, 10s)) << client->stats()[DataType::metric].queued << " queued, "
+                                               << client->stats()[DataType::metric].dropped << " dropped";
+  EXPECT_EQ(client->stats()[DataType::metric].delivered, 1u);
+}
+
 TEST(ProxyClient, FlushWaitsForEverythingQueuedBeforeIt) {
   auto metrics = FakeProxy::start();
   ASSERT_TRUE(metrics);

@@ -67,7 +67,8 @@ SenderCore::SenderCore(const SenderConfig& config, ClientIdentity identity,
       clock_(config.clock ? config.clock : Clock::system()),
       log_(config.logger, clock_, config.log_interval),
       transport_(make_transport(log_)),
-      backoff_(make_backoffs(config)) {
+      backoff_(make_backoffs(config)),
+      started_(clock_->now()) {
   for (auto& queue : queues_) queue = std::make_unique<queue::LineQueue>(bounds_of(config));
   flusher_ = std::thread([this] { run(); });
 }
@@ -233,8 +234,8 @@ SenderStats SenderCore::stats() const {
 }
 
 void SenderCore::run() {
-  auto next_flush = clock_->now() + config_.flush_interval;
-  auto next_self_metrics = clock_->now() + config_.self_metrics_interval;
+  auto next_flush = started_ + config_.flush_interval;
+  auto next_self_metrics = started_ + config_.self_metrics_interval;
   bool seen_stopping = false;
   for (;;) {
     bool flush_now = false;
@@ -283,7 +284,10 @@ void SenderCore::drain(DataType type, bool include_open) {
   queue::LineQueue& queue = *queues_[index];
   queue::Batch batch;
   while (clock_->now() >= next_attempt_[index] && queue.take(batch, include_open)) {
-    if (clock_->now() - batch.oldest > config_.max_retry_age) {
+    // Only data that has lived through failed deliveries expires; a long flush interval alone never
+    // drops anything.
+    const bool retried = last_failure_[index] >= batch.oldest;
+    if (retried && clock_->now() - batch.oldest > config_.max_retry_age) {
       const std::size_t items = batch.items;
       log_.log(LogLevel::warning, internal::LogKind::data_expired, [&] {
         return "dropping " + std::to_string(items) + " " + std::string(data_type_name(type)) +
@@ -302,7 +306,8 @@ void SenderCore::drain(DataType type, bool include_open) {
       continue;
     }
     const auto delay = std::max(result.retry_after, backoff_[index].next());
-    next_attempt_[index] = clock_->now() + delay;
+    last_failure_[index] = clock_->now();
+    next_attempt_[index] = last_failure_[index] + delay;
     return;
   }
 }

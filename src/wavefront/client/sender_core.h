@@ -85,8 +85,10 @@ class SenderCore {
   std::unique_ptr<transport::Transport> transport_;
   std::array<std::unique_ptr<queue::LineQueue>, kDataTypeCount> queues_;
   std::array<std::chrono::steady_clock::time_point, kDataTypeCount> next_attempt_{};
+  std::array<std::chrono::steady_clock::time_point, kDataTypeCount> last_failure_{};
   std::array<internal::Backoff, kDataTypeCount> backoff_;
   SenderStats last_reported_{};
+  const std::chrono::steady_clock::time_point started_;  // schedules count from construction
 
   std::mutex mutex_;  // guards the flags below and the close result
   std::condition_variable wake_;
