@@ -60,17 +60,11 @@ class WAVEFRONT_API Status {
   Status() noexcept = default;
   Status(ErrorCode code, std::string message)
       : code_(code),
-        message_(code == ErrorCode::ok ? nullptr : std::make_unique<std::string>(std::move(message))) {}
-  Status(const Status& other)
-      : code_(other.code_),
-        message_(other.message_ ? std::make_unique<std::string>(*other.message_) : nullptr) {}
-  Status(Status&& other) noexcept = default;
-  Status& operator=(const Status& other) {
-    if (this != &other) *this = Status(other);
-    return *this;
-  }
-  Status& operator=(Status&& other) noexcept = default;
-  ~Status() = default;
+        message_(code == ErrorCode::ok ? nullptr : std::make_shared<const std::string>(std::move(message))) {}
+  // Shares an immutable message: copying such a Status allocates nothing (used for refusals that
+  // can happen on every send, such as queue_full).
+  Status(ErrorCode code, std::shared_ptr<const std::string> message)
+      : code_(code), message_(std::move(message)) {}
 
   static Status success() noexcept { return Status(); }
 
@@ -86,7 +80,7 @@ class WAVEFRONT_API Status {
  private:
   ErrorCode code_ = ErrorCode::ok;
   // Only an error carries a message, so a successful Status is a code and a null pointer.
-  std::unique_ptr<std::string> message_;
+  std::shared_ptr<const std::string> message_;
 };
 
 // A value of type T, or the Status that explains why there is none.

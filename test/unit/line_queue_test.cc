@@ -17,7 +17,7 @@ QueueBounds bounds(std::size_t max_items, std::size_t max_bytes, std::size_t bat
 
 Status push(LineQueue& queue, std::string_view line) {
   bool ready = false;
-  return queue.push(line, 1, std::chrono::steady_clock::now(), ready);
+  return queue.push(line, 1, *Clock::system(), ready);
 }
 
 void expect_identity(const LineQueue& queue) {
@@ -42,9 +42,9 @@ TEST(LineQueue, RefusesBeyondItemAndByteBounds) {
 TEST(LineQueue, SealsBatchesAtTheirBoundAndSignalsReadiness) {
   LineQueue queue(bounds(100, 1000, 2));
   bool ready = false;
-  queue.push("a\n", 1, {}, ready);
+  queue.push("a\n", 1, *Clock::system(), ready);
   EXPECT_FALSE(ready);
-  queue.push("b\n", 1, {}, ready);
+  queue.push("b\n", 1, *Clock::system(), ready);
   EXPECT_TRUE(ready);
   EXPECT_TRUE(queue.has_full_batch());
   Batch batch;

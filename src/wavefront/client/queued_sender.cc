@@ -5,9 +5,12 @@
 
 namespace wavefront {
 
-QueuedSender::QueuedSender(std::unique_ptr<client::SenderCore> core) : core_(std::move(core)) {}
+QueuedSender::QueuedSender(std::unique_ptr<client::SenderCore> core) : core_(std::move(core)) {
+  core_->attach(*this);
+}
 
-QueuedSender::~QueuedSender() = default;  // the core closes with its close_timeout
+// Close while every member is alive: the flusher sends self-metrics through this object.
+QueuedSender::~QueuedSender() { core_->close(core_->close_timeout()); }
 
 Status QueuedSender::send_metric(std::string_view name, double value, Timestamp timestamp,
                                  std::string_view source, Tags tags) {

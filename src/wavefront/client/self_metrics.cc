@@ -1,43 +1,66 @@
-// The sender's own metrics (spec §5): counters as delta counters, queue levels as gauges, sent
-// through the sender itself on the flusher thread.
+// The sender's own metrics (spec §5), kept in a MetricRegistry and reported through the sender itself
+// on the flusher thread: counters as delta counters of their growth, queue levels as gauges.
 #include <string>
 
 #include "wavefront/client/sender_core.h"
+#include "wavefront/reporter.h"
 #include "wavefront/version.h"
 
 namespace wavefront::client {
+namespace {
+
+std::string self_prefix(const ClientIdentity& identity) {
+  return "~sdk.cpp.core.sender." + identity.client_kind + ".";
+}
+
+}  // namespace
+
+void SenderCore::register_self_metrics() {
+  const std::string prefix = self_prefix(identity_);
+  const Tags tags = identity_.tags;
+  for (std::size_t index = 0; index < kDataTypeCount; ++index) {
+    const std::string base = prefix + std::string(data_type_name(static_cast<DataType>(index))) + ".";
+    const queue::LineQueue* queue = queues_[index].get();
+    const auto counter = [&](const char* suffix, std::uint64_t TypeStats::*field) {
+      self_registry_.cumulative_callback(base + suffix, tags,
+                                         [queue, field] { return queue->snapshot().*field; });
+    };
+    counter("valid", &TypeStats::accepted);
+    counter("invalid", &TypeStats::invalid);
+    counter("dropped", &TypeStats::dropped);
+    counter("report.errors", &TypeStats::report_errors);
+    self_registry_.gauge_callback(base + "queue.size", tags,
+                                  [queue] { return static_cast<double>(queue->snapshot().queued); });
+    self_registry_.gauge_callback(base + "queue.remaining_capacity", tags, [queue] {
+      const TypeStats stats = queue->snapshot();
+      return static_cast<double>(stats.capacity_items > stats.queued ? stats.capacity_items - stats.queued
+                                                                     : 0);
+    });
+  }
+  self_registry_.gauge_callback(prefix + "version", tags, [] { return version_number(); });
+}
 
 void SenderCore::report_self_metrics() {
-  if (!transport_->routes(DataType::metric)) return;
+  Sender* owner = owner_.load(std::memory_order_acquire);
+  if (owner == nullptr || !transport_->routes(DataType::metric)) return;
+  // Answers with a status code not seen before get their report.<code> counter now.
   const SenderStats now = stats();
-  const std::string prefix = "~sdk.cpp.core.sender." + identity_.client_kind + ".";
-  const Tags tags = identity_.tags;
-  std::string name;
-  const auto delta = [&](std::string_view suffix, std::uint64_t current, std::uint64_t previous) {
-    if (current <= previous) return;
-    send_delta_counter(name + std::string(suffix), static_cast<double>(current - previous), std::nullopt, "",
-                       tags);
-  };
+  const std::string prefix = self_prefix(identity_);
   for (std::size_t index = 0; index < kDataTypeCount; ++index) {
-    const TypeStats& current = now.types[index];
-    const TypeStats& previous = last_reported_.types[index];
-    name = prefix + std::string(data_type_name(static_cast<DataType>(index))) + ".";
-    delta("valid", current.accepted, previous.accepted);
-    delta("invalid", current.invalid, previous.invalid);
-    delta("dropped", current.dropped, previous.dropped);
-    delta("report.errors", current.report_errors, previous.report_errors);
-    for (const auto& [code, count] : current.responses) {
-      const auto previous_count = previous.responses.find(code);
-      delta("report." + std::to_string(code), count,
-            previous_count == previous.responses.end() ? 0 : previous_count->second);
+    for (const auto& [code, count] : now.types[index].responses) {
+      if (!registered_codes_.insert({index, code}).second) continue;
+      const std::string name = prefix + std::string(data_type_name(static_cast<DataType>(index))) +
+                               ".report." + std::to_string(code);
+      self_registry_.cumulative_callback(name, identity_.tags, [this, index, status_code = code] {
+        SenderStats snapshot;
+        transport_->add_stats(snapshot);
+        const auto& responses = snapshot.types[index].responses;
+        const auto found = responses.find(status_code);
+        return found == responses.end() ? std::uint64_t{0} : found->second;
+      });
     }
-    send_metric(name + "queue.size", static_cast<double>(current.queued), std::nullopt, "", tags);
-    const std::uint64_t remaining =
-        current.capacity_items > current.queued ? current.capacity_items - current.queued : 0;
-    send_metric(name + "queue.remaining_capacity", static_cast<double>(remaining), std::nullopt, "", tags);
   }
-  send_metric(prefix + "version", version_number(), std::nullopt, "", tags);
-  last_reported_ = now;
+  report_registry(self_registry_, *owner, ReporterConfig(), false);
 }
 
 }  // namespace wavefront::client

@@ -70,6 +70,7 @@ SenderCore::SenderCore(const SenderConfig& config, ClientIdentity identity,
       backoff_(make_backoffs(config)),
       started_(clock_->now()) {
   for (auto& queue : queues_) queue = std::make_unique<queue::LineQueue>(bounds_of(config));
+  register_self_metrics();
   flusher_ = std::thread([this] { run(); });
 }
 
@@ -85,7 +86,7 @@ Status SenderCore::enqueue(DataType type, const std::string& lines) {
   const std::size_t items = type == DataType::metric ? 1 : count_lines(lines);
   if (!transport_->routes(type)) return refuse_unrouted(type, items);
   bool batch_ready = false;
-  Status status = queue_for(type).push(lines, items, clock_->now(), batch_ready);
+  Status status = queue_for(type).push(lines, items, *clock_, batch_ready);
   if (batch_ready) wake_flusher();
   if (status.code() == ErrorCode::queue_full) {
     log_.log(LogLevel::warning, internal::LogKind::data_dropped, [&] {

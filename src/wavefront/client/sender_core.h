@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <utility>
@@ -23,6 +24,7 @@
 
 #include "wavefront/internal/backoff.h"
 #include "wavefront/internal/rate_limited_log.h"
+#include "wavefront/metrics.h"
 #include "wavefront/queue/line_queue.h"
 #include "wavefront/sender.h"
 #include "wavefront/sender_config.h"
@@ -67,6 +69,9 @@ class SenderCore {
   std::uint64_t failure_count() const;
   SenderStats stats() const;
   std::chrono::milliseconds close_timeout() const { return config_.close_timeout; }
+  // The public sender wrapping this core: self-metrics are sent through it. Set once, right after
+  // construction.
+  void attach(Sender& owner) { owner_.store(&owner, std::memory_order_release); }
 
  private:
   queue::LineQueue& queue_for(DataType type) { return *queues_[static_cast<std::size_t>(type)]; }
@@ -76,6 +81,7 @@ class SenderCore {
   void run();
   void drain(DataType type, bool include_open);
   void drop_everything_left();
+  void register_self_metrics();
   void report_self_metrics();
 
   const SenderConfig config_;
@@ -87,7 +93,9 @@ class SenderCore {
   std::array<std::chrono::steady_clock::time_point, kDataTypeCount> next_attempt_{};
   std::array<std::chrono::steady_clock::time_point, kDataTypeCount> last_failure_{};
   std::array<internal::Backoff, kDataTypeCount> backoff_;
-  SenderStats last_reported_{};
+  MetricRegistry self_registry_;
+  std::set<std::pair<std::size_t, int>> registered_codes_;  // (data type, HTTP status) with a counter
+  std::atomic<Sender*> owner_{nullptr};
   const std::chrono::steady_clock::time_point started_;  // schedules count from construction
 
   std::mutex mutex_;  // guards the flags below and the close result

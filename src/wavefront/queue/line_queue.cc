@@ -9,6 +9,21 @@ namespace {
 
 constexpr std::size_t kMaxSpareBuffers = 4;
 
+// Refusals that can happen on every send share one message: returning them allocates nothing.
+const Status& closed_status() {
+  static const Status status(
+      ErrorCode::closed, std::make_shared<const std::string>("the sender is closed; the data was dropped"));
+  return status;
+}
+
+const Status& queue_full_status() {
+  static const Status status(ErrorCode::queue_full,
+                             std::make_shared<const std::string>(
+                                 "the queue is at its max_queue_items or max_queue_bytes bound; the data was "
+                                 "dropped (see stats() for the queue's level)"));
+  return status;
+}
+
 void count_drop(TypeStats& stats, std::size_t items, DropReason reason) {
   stats.dropped += items;
   stats.dropped_by_reason[static_cast<std::size_t>(reason)] += items;
@@ -43,13 +58,13 @@ void LineQueue::recycle(std::string&& buffer) {
   }
 }
 
-Status LineQueue::push(std::string_view lines, std::size_t items, SteadyTime now, bool& batch_ready) {
+Status LineQueue::push(std::string_view lines, std::size_t items, const Clock& clock, bool& batch_ready) {
   batch_ready = false;
   std::unique_lock<std::mutex> lock(mutex_);
   if (closed_) {
     stats_.accepted += items;
     count_drop(stats_, items, DropReason::closed);
-    return Status(ErrorCode::closed, "the sender is closed; the data was dropped");
+    return closed_status();
   }
   if (!has_room(lines.size(), items) && bounds_.overflow_policy == OverflowPolicy::block) {
     room_available_.wait_for(lock, bounds_.block_timeout,
@@ -58,13 +73,11 @@ Status LineQueue::push(std::string_view lines, std::size_t items, SteadyTime now
   stats_.accepted += items;
   if (closed_) {
     count_drop(stats_, items, DropReason::closed);
-    return Status(ErrorCode::closed, "the sender is closed; the data was dropped");
+    return closed_status();
   }
   if (!has_room(lines.size(), items)) {
     count_drop(stats_, items, DropReason::queue_full);
-    return Status(ErrorCode::queue_full, "the queue is full (" + std::to_string(stats_.queued) + " lines, " +
-                                             std::to_string(stats_.queued_bytes) +
-                                             " bytes queued); the data was dropped");
+    return queue_full_status();
   }
   const bool would_overflow_batch =
       open_.items > 0 &&
@@ -74,7 +87,7 @@ Status LineQueue::push(std::string_view lines, std::size_t items, SteadyTime now
     open_ = fresh_batch();
     batch_ready = true;
   }
-  if (open_.items == 0) open_.oldest = now;
+  if (open_.items == 0) open_.oldest = clock.now();
   open_.lines.append(lines.data(), lines.size());
   open_.items += items;
   stats_.queued += items;

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "wavefront/clock.h"
 #include "wavefront/sender.h"
 #include "wavefront/sender_config.h"
 
@@ -48,8 +49,9 @@ class LineQueue {
 
   // Appends `items` complete lines. Refuses with queue_full (after waiting, under the block policy)
   // or closed, counting the lines as dropped. `now` stamps the lines for the retry-age limit.
-  // Sets `batch_ready` when this push filled a batch (the flusher should be woken).
-  Status push(std::string_view lines, std::size_t items, SteadyTime now, bool& batch_ready);
+  // Sets `batch_ready` when this push filled a batch (the flusher should be woken). `clock` stamps a
+  // batch when its first lines arrive (for the retry-age limit); it is read once per batch.
+  Status push(std::string_view lines, std::size_t items, const Clock& clock, bool& batch_ready);
 
   // Counts lines that were refused before reaching the queue (not configured), keeping the identity.
   void count_dropped_unqueued(std::size_t items, DropReason reason);
