@@ -33,9 +33,7 @@ HttpClientConfig config_for(const FakeHttpServer& server) {
 }
 
 std::unique_ptr<HttpClient> make_client(const HttpClientConfig& config) {
-  auto client = HttpClient::create(config);
-  EXPECT_TRUE(client.ok()) << client.status().to_string();
-  return client.ok() ? std::move(client).value() : nullptr;
+  return testing::create_or_fail<HttpClient>(config);
 }
 
 void send_numbered(Sender& sender, int count, int first = 0) {

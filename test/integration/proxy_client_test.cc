@@ -30,9 +30,7 @@ ProxyClientConfig config_for(const FakeProxy& metrics) {
 }
 
 std::unique_ptr<ProxyClient> make_client(const ProxyClientConfig& config) {
-  auto client = ProxyClient::create(config);
-  EXPECT_TRUE(client.ok()) << client.status().to_string();
-  return client.ok() ? std::move(client).value() : nullptr;
+  return testing::create_or_fail<ProxyClient>(config);
 }
 
 TEST(ProxyClient, EveryDataTypeGoesToItsPort) {

@@ -32,9 +32,7 @@ ProxyClientConfig fast_config(const std::string& host, std::uint16_t port) {
 }
 
 std::unique_ptr<ProxyClient> make_client(const ProxyClientConfig& config) {
-  auto client = ProxyClient::create(config);
-  EXPECT_TRUE(client.ok()) << client.status().to_string();
-  return client.ok() ? std::move(client).value() : nullptr;
+  return testing::create_or_fail<ProxyClient>(config);
 }
 
 void send_numbered(Sender& sender, int first, int count) {
