@@ -3,8 +3,9 @@
 // in the same binary and run: keep every sample in a std::vector and sort it to read exact quantiles.
 //
 // Inputs are 1,000,000 standard-normal samples (fixed seed), drawn once before any timing, so every add
-// sees a fresh, unpredictable value as a real latency stream would give. `ns_per_sample` is wall time
-// per sample; Google Benchmark's items_per_second is the same figure inverted.
+// sees a fresh, unpredictable value as a real latency stream would give. `time_per_sample` is CPU time
+// per sample (items_per_second inverted); alloc_counter.cc replaces the global operator new to count
+// allocations.
 //
 //   t_digest_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
@@ -15,6 +16,7 @@
 #include <random>
 #include <vector>
 
+#include "alloc_counter.h"
 #include "wavefront/histogram/t_digest.h"
 
 namespace wavefront_bench {
@@ -37,41 +39,48 @@ const std::vector<double>& normal_samples() {
   return samples;
 }
 
+// items_per_second, and its inverse `time_per_sample` (printed with an SI prefix: 20.1n is 20.1 ns).
 void report_per_sample(benchmark::State& state, std::size_t samples_per_iteration) {
-  const auto samples = static_cast<double>(samples_per_iteration);
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(samples_per_iteration));
-  state.counters["ns_per_sample"] = benchmark::Counter(
-      samples * 1e-9, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  state.counters["time_per_sample"] =
+      benchmark::Counter(static_cast<double>(samples_per_iteration),
+                         benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
-// Adds 1,000,000 samples to a digest (cleared, so its memory is warm) and merges what is left in its
-// buffer; arg = compression.
-void BM_TDigestAdd(benchmark::State& state) {
-  const std::vector<double>& samples = normal_samples();
+// Adds every sample to `digest` (cleared first, so its memory stays warm) and merges what is left in
+// its buffer.
+void fill(TDigest& digest, const std::vector<double>& samples) {
+  digest.clear();
+  for (double value : samples) digest.add(value);
+  benchmark::DoNotOptimize(digest.centroid_count());
+}
+
+// Adds 1,000,000 samples per iteration after one warm-up pass; arg = compression. `allocs_per_sample`
+// counts every heap allocation in the timed loop (alloc_counter.h): 0 once warm.
+void run_add(benchmark::State& state, const std::vector<double>& samples) {
   TDigest digest(static_cast<double>(state.range(0)));
-  for (auto _ : state) {
-    digest.clear();
-    for (double value : samples) digest.add(value);
-    benchmark::DoNotOptimize(digest.centroid_count());
-  }
+  fill(digest, samples);
+  const std::uint64_t allocations_before = allocation_count();
+  for (auto _ : state) fill(digest, samples);
+  const auto added = static_cast<double>(state.iterations()) * static_cast<double>(samples.size());
+  state.counters["allocs_per_sample"] = static_cast<double>(allocation_count() - allocations_before) / added;
   state.counters["centroids"] = static_cast<double>(digest.centroid_count());
   report_per_sample(state, samples.size());
 }
+
+void BM_TDigestAdd(benchmark::State& state) { run_add(state, normal_samples()); }
 BENCHMARK(BM_TDigestAdd)->Arg(100)->Arg(50)->Arg(200)->Arg(1000)->Unit(benchmark::kMillisecond);
 
-// The same adds in ascending order: every merge pass appends to the upper end.
+// The same samples in ascending order: every merge pass appends to the upper end.
 void BM_TDigestAddSorted(benchmark::State& state) {
-  std::vector<double> samples = normal_samples();
-  std::sort(samples.begin(), samples.end());
-  TDigest digest;
-  for (auto _ : state) {
-    digest.clear();
-    for (double value : samples) digest.add(value);
-    benchmark::DoNotOptimize(digest.centroid_count());
-  }
-  report_per_sample(state, samples.size());
+  static const std::vector<double> sorted = [] {
+    std::vector<double> samples = normal_samples();
+    std::sort(samples.begin(), samples.end());
+    return samples;
+  }();
+  run_add(state, sorted);
 }
-BENCHMARK(BM_TDigestAddSorted)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_TDigestAddSorted)->Arg(100)->Unit(benchmark::kMillisecond);
 
 // Baseline: the same samples kept in a vector (capacity warm) and sorted once, as exact quantiles need.
 void BM_SortBaselineAdd(benchmark::State& state) {

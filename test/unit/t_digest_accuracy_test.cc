@@ -1,5 +1,6 @@
 // Accuracy of the t-digest against exact quantiles: 1,000,000 samples from each of seven inputs, one
-// digest and ten merged digests (contiguous parts and interleaved parts), judged by rank error.
+// digest and ten merged digests (contiguous parts and interleaved parts), judged by rank error; and
+// exactness when every distinct value fits in a centroid of its own.
 //
 // The rank error of an estimate v for quantile q is the distance from q * N to the ranks v occupies in
 // the sorted samples, [number of samples < v, number of samples <= v], divided by N: a repeated value
@@ -131,6 +132,33 @@ void check(const char* input, const char* how, const TDigest& digest, const std:
               errors.middle, errors.tail, errors.far, errors.cdf, digest.centroid_count());
   EXPECT_LE(errors.middle, kMiddleBound) << input << ", " << how;
   EXPECT_LE(errors.tail, kTailBound) << input << ", " << how;
+}
+
+// With few samples and a high compression every distinct value stays a centroid of its own, so the
+// centroids show the buffer sort's order directly: negatives, subnormals, huge magnitudes, and the two
+// zeros, which are equal and so share one exact centroid.
+TEST(TDigestExactness, FewSamplesStaySortedSingletons) {
+  std::vector<double> samples = {-1e300, -3.5, -0.0, 0.0, 5e-324, 1e-300, 2, 2.5, 1e300, -5e-324};
+  std::mt19937_64 random(5);
+  for (int i = 0; i < 1000; ++i) samples.push_back(uniform01(random) * 2e6 - 1e6);
+  TDigest digest(TDigest::kMaxCompression);
+  for (double value : samples) digest.add(value);
+  std::sort(samples.begin(), samples.end());
+  std::vector<Centroid> expected;
+  for (double value : samples) {
+    if (!expected.empty() && expected.back().mean == value) {
+      ++expected.back().count;
+    } else {
+      expected.emplace_back(value, 1);
+    }
+  }
+  ASSERT_EQ(expected.size(), samples.size() - 1);
+  const std::vector<Centroid> centroids = digest.centroids();
+  ASSERT_EQ(centroids.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(centroids[i].mean, expected[i].mean) << i;
+    EXPECT_EQ(centroids[i].count, expected[i].count) << i;
+  }
 }
 
 class TDigestAccuracy : public ::testing::TestWithParam<Input> {};

@@ -206,34 +206,6 @@ TEST(TDigest, CompressionIsClamped) {
   EXPECT_EQ(TDigest(std::numeric_limits<double>::quiet_NaN()).compression(), 100);
 }
 
-// With few samples and a high compression every distinct value stays a centroid of its own, so the
-// centroids show the buffer sort's order directly: negatives, subnormals, huge magnitudes, and the two
-// zeros, which are equal and so share one exact centroid.
-TEST(TDigest, FewSamplesStaySortedSingletons) {
-  std::vector<double> samples = {-1e300, -3.5, -0.0, 0.0, 5e-324, 1e-300, 2, 2.5, 1e300, -5e-324};
-  std::mt19937_64 random(5);
-  std::uniform_real_distribution<double> uniform(-1e6, 1e6);
-  for (int i = 0; i < 1000; ++i) samples.push_back(uniform(random));
-  TDigest digest(TDigest::kMaxCompression);
-  for (double value : samples) digest.add(value);
-  std::sort(samples.begin(), samples.end());
-  std::vector<Centroid> expected;
-  for (double value : samples) {
-    if (!expected.empty() && expected.back().mean == value) {
-      ++expected.back().count;
-    } else {
-      expected.emplace_back(value, 1);
-    }
-  }
-  ASSERT_EQ(expected.size(), samples.size() - 1);
-  const std::vector<Centroid> centroids = digest.centroids();
-  ASSERT_EQ(centroids.size(), expected.size());
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    EXPECT_EQ(centroids[i].mean, expected[i].mean) << i;
-    EXPECT_EQ(centroids[i].count, expected[i].count) << i;
-  }
-}
-
 TEST(TDigest, MergeOfEmptiesAndIntoEmpty) {
   TDigest first;
   TDigest second;

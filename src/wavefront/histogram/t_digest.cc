@@ -30,6 +30,7 @@ double key_value(std::uint64_t key) {
 void radix_sort(std::vector<double>& values, std::vector<std::uint64_t>& keys,
                 std::vector<std::uint64_t>& spare) {
   const std::size_t size = values.size();
+  if (size < 2) return;
   keys.resize(size);
   spare.resize(size);
   std::uint32_t counts[8][256] = {};
@@ -52,14 +53,14 @@ void radix_sort(std::vector<double>& values, std::vector<std::uint64_t>& keys,
   for (std::size_t i = 0; i < size; ++i) values[i] = key_value(from[i]);
 }
 
-// How heavy a centroid may grow, from the arcsine scale function k1(q) = (compression / pi) *
-// asin(2q - 1): a centroid that starts at quantile q0 may extend to q1 with k1(q1) - k1(q0) <= 1. k1
-// spans `compression` units over [0, 1], so a pass leaves at most about 2 x compression centroids
-// (two neighbours always span more than one unit; about 1.2 x in practice), and a centroid at q holds at most
-// a fraction about (pi / compression) * sqrt(q (1 - q)) of the samples: 1.6% at the median, 0.1% at q =
-// 0.001. That matches bounds on absolute rank error (0.005 in the middle, 0.001 at 0.001 and 0.999) better
-// than k2 or k3, whose logarithmic scales spend most centroids on the far tails: with k2 normalized to the
-// same ~130 centroids, interleaved merges missed the middle bound (0.0065), while k1 keeps 0.0015.
+// How heavy a centroid may grow, from the arcsine scale function k1(q) = (compression / pi) * asin(2q - 1): a
+// centroid that starts at quantile q0 may extend to q1 with k1(q1) - k1(q0) <= 1. k1 spans `compression`
+// units over [0, 1], so a pass leaves at most about 2 x compression centroids (two neighbours always span
+// more than one unit; about 1.2 x in practice), and a centroid at q holds at most a fraction about (pi /
+// compression) * sqrt(q (1 - q)) of the samples: 1.6% at the median, 0.1% at q = 0.001. That matches bounds
+// on absolute rank error (0.005 in the middle, 0.001 at 0.001 and 0.999) better than k2 or k3, whose
+// logarithmic scales spend most centroids on the far tails: with k2 normalized to the same ~130 centroids,
+// interleaved merges missed the middle bound (0.0065), while k1 keeps 0.0015.
 class SizeBound {
  public:
   SizeBound(double compression, double total)
@@ -89,19 +90,7 @@ TDigest::TDigest(double compression)
                                            : std::clamp(compression, kMinCompression, kMaxCompression)),
       buffer_capacity_(static_cast<std::size_t>(kBufferPerCompression * compression_)) {}
 
-TDigest::TDigest(TDigest&& other) noexcept
-    : compression_(other.compression_),
-      buffer_capacity_(other.buffer_capacity_),
-      count_(other.count_),
-      sum_(other.sum_),
-      min_(other.min_),
-      max_(other.max_),
-      clusters_(std::move(other.clusters_)),
-      samples_(std::move(other.samples_)),
-      weighted_(std::move(other.weighted_)),
-      descending_next_(other.descending_next_) {
-  other.clear();
-}
+TDigest::TDigest(TDigest&& other) noexcept : TDigest(other.compression_) { *this = std::move(other); }
 
 TDigest& TDigest::operator=(TDigest&& other) noexcept {
   if (this != &other) {
@@ -220,19 +209,16 @@ void TDigest::merge(const TDigest& other) {
   if (other.count_ == 0) return;
   other.compress();
   compress();
-  const std::int64_t other_count = other.count_;
-  const double other_sum = other.sum_;
-  const double other_min = other.min_;
-  const double other_max = other.max_;
   std::vector<Cluster>& merged = workspace().merged;
   merged.clear();
   auto by_mean = [](const Cluster& left, const Cluster& right) { return left.mean < right.mean; };
   std::merge(clusters_.begin(), clusters_.end(), other.clusters_.begin(), other.clusters_.end(),
              std::back_inserter(merged), by_mean);
-  count_ += other_count;
-  sum_ += other_sum;
-  min_ = std::min(min_, other_min);
-  max_ = std::max(max_, other_max);
+  // Each line reads `other` before writing, so a digest merging itself counts everything twice.
+  count_ += other.count_;
+  sum_ += other.sum_;
+  min_ = std::min(min_, other.min_);
+  max_ = std::max(max_, other.max_);
   compress_sorted(merged);
 }
 
@@ -294,39 +280,23 @@ double TDigest::cdf(double x) const {
   compress();
   const double total = static_cast<double>(count_);
   // The curve may stay at x over a range of ranks (repeated values): take the middle of that range.
-  double lowest = -1;
-  double highest = 0;
-  bool started = false;
+  double lowest = min_ == x ? 0 : -1;  // the first rank where the curve reaches x, once found
+  double highest = 0;                  // the last rank where the curve is at most x, so far
   double previous_rank = 0;
-  double previous_value = 0;
+  double previous_value = min_;
   visit_anchors(clusters_, min_, max_, total, [&](double rank, double value) {
-    if (!started) {
-      started = true;
-      if (value >= x) lowest = rank;
-      if (value <= x) highest = rank;
-    } else {
-      if (previous_value > x) return false;
-      auto crossing = [&] {
-        return previous_rank + (x - previous_value) / (value - previous_value) * (rank - previous_rank);
-      };
-      if (lowest < 0 && value >= x) lowest = previous_value >= x ? previous_rank : crossing();
-      highest = value <= x ? rank : crossing();
-    }
+    if (previous_value > x) return false;
+    // Only called where previous_value <= x <= value and the two differ.
+    auto crossing = [&] {
+      return previous_rank + (x - previous_value) / (value - previous_value) * (rank - previous_rank);
+    };
+    if (lowest < 0 && value >= x) lowest = previous_value == x ? previous_rank : crossing();
+    highest = value <= x ? rank : crossing();
     previous_rank = rank;
     previous_value = value;
     return true;
   });
   return std::clamp((lowest + highest) / 2 / total, 0.0, 1.0);
-}
-
-double TDigest::mean() const {
-  return count_ == 0 ? std::numeric_limits<double>::quiet_NaN() : sum_ / static_cast<double>(count_);
-}
-
-std::vector<Centroid> TDigest::centroids() const {
-  std::vector<Centroid> out;
-  centroids(out);
-  return out;
 }
 
 void TDigest::centroids(std::vector<Centroid>& out) const {
@@ -338,11 +308,6 @@ void TDigest::centroids(std::vector<Centroid>& out) const {
       out.emplace_back(cluster.mean, kMaxCentroidCount);
     out.emplace_back(cluster.mean, count);
   }
-}
-
-std::size_t TDigest::centroid_count() const {
-  compress();
-  return clusters_.size();
 }
 
 void TDigest::clear() {

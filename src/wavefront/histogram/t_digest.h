@@ -2,14 +2,16 @@
 // are estimated with a bounded rank error, and which merges with other digests. It is the engine of
 // wavefront::Histogram; its centroids are what a Wavefront distribution line carries.
 //
-// Samples go to an unsorted buffer. When the buffer is full (or a query, merge or centroids() needs the
-// summary) it is sorted and merged with the existing centroids in one pass, in alternating directions,
-// under the arcsine scale function k1 (see t_digest.cc for why k1 and how big a centroid may grow). The
-// summary keeps min, max, count and sum exactly; the smallest and the largest sample always sit in
-// centroids of their own, and a centroid whose samples are all equal is known to be exact, so repeated
-// values are answered exactly:
+// Samples go to an unsorted buffer of 10 x compression samples. When it is full (or a query, merge or
+// centroids() needs the summary) it is radix-sorted and merged with the existing centroids in one pass,
+// in alternating directions, under the arcsine scale function k1 (t_digest.cc says why k1 and how heavy
+// a centroid may grow). Count, sum, min and max are exact; the smallest and the largest sample always
+// sit in centroids of their own; a centroid whose samples are all equal is marked exact and answered
+// exactly, so repeated values (integer latencies, say) cost no accuracy. At compression 100 the rank
+// error measured on 1,000,000 samples stays below 0.0015 for q in [0.01, 0.99] and 0.0004 at q = 0.001
+// and 0.999, also after merging ten digests (t_digest_accuracy_test.cc).
 //
-//   TDigest digest;            // compression 100: at most ~2 x 100 centroids
+//   TDigest digest;  // compression 100: at most about 2 x 100 centroids (about 120 in practice)
 //   for (double latency : latencies) digest.add(latency);
 //   double p99 = digest.quantile(0.99);
 //   std::vector<Centroid> centroids = digest.centroids();  // counts fit int32, as Wavefront requires
@@ -18,7 +20,8 @@
 //
 // Thread-safety: none. Not even const calls may run concurrently with anything else on the same digest:
 // quantile(), cdf(), centroids() and centroid_count() fold the buffered samples into the centroids
-// first. The Histogram wrapper shards digests per thread and locks. Copyable and movable.
+// first. Digests on different threads are independent (the merge pass's scratch space is per thread).
+// The Histogram wrapper shards digests per thread and locks. Copyable and movable.
 #pragma once
 
 #include <cassert>
@@ -68,7 +71,8 @@ class TDigest {
     if (value > max_) max_ = value;
   }
 
-  // Adds every sample summarized by `other` (which may be this digest).
+  // Adds every sample summarized by `other` (which may be this digest). Merges the buffer of `other`
+  // first, so `other` must not be in use by another thread either.
   void merge(const TDigest& other);
 
   // The estimated q-quantile, q in [0, 1] (clamped): the value below which a fraction q of the samples
@@ -83,15 +87,24 @@ class TDigest {
   double min() const { return count_ == 0 ? std::numeric_limits<double>::quiet_NaN() : min_; }
   double max() const { return count_ == 0 ? std::numeric_limits<double>::quiet_NaN() : max_; }
   double sum() const { return sum_; }
-  double mean() const;
+  double mean() const {
+    return count_ == 0 ? std::numeric_limits<double>::quiet_NaN() : sum_ / static_cast<double>(count_);
+  }
   double compression() const { return compression_; }
 
   // The centroids in increasing order of mean, every count in 1 ... kMaxCentroidCount, counts summing
   // to count(). The second form reuses the caller's vector (cleared first).
-  std::vector<Centroid> centroids() const;
+  std::vector<Centroid> centroids() const {
+    std::vector<Centroid> out;
+    centroids(out);
+    return out;
+  }
   void centroids(std::vector<Centroid>& out) const;
   // How many centroids the summary holds once the buffer is merged.
-  std::size_t centroid_count() const;
+  std::size_t centroid_count() const {
+    compress();
+    return clusters_.size();
+  }
 
   // Forgets every sample; keeps the compression and the reserved memory.
   void clear();
