@@ -19,6 +19,9 @@ class WAVEFRONT_API Clock {
   virtual ~Clock() = default;
   virtual std::chrono::steady_clock::time_point now() const = 0;
   virtual std::chrono::system_clock::time_point wall_time() const = 0;
+  // Wall-clock time good to a few milliseconds, for callers that read it very often (histogram
+  // bins). Defaults to wall_time(); the system clock answers from the kernel's coarse clock.
+  virtual std::chrono::system_clock::time_point coarse_wall_time() const { return wall_time(); }
 
   // The real clocks (std::chrono::steady_clock and system_clock). Shared, never null.
   static std::shared_ptr<Clock> system();

@@ -1,4 +1,6 @@
 // The system clock and the standard-error logger; see clock.h and logger.h.
+#include <time.h>
+
 #include <cstdio>
 #include <mutex>
 #include <string>
