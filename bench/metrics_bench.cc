@@ -99,7 +99,8 @@ void BM_BaselineExactQuantile(benchmark::State& state) {
   std::vector<double> copy;
   for (auto _ : state) {
     copy = values;
-    std::nth_element(copy.begin(), copy.begin() + static_cast<std::ptrdiff_t>(copy.size() * 99 / 100), copy.end());
+    std::nth_element(copy.begin(), copy.begin() + static_cast<std::ptrdiff_t>(copy.size() * 99 / 100),
+                     copy.end());
     benchmark::DoNotOptimize(copy[copy.size() * 99 / 100]);
   }
   state.SetItemsProcessed(state.iterations());
