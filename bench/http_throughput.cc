@@ -7,7 +7,7 @@
 //   libcurl baseline  the same lines formatted beforehand (untimed) and cut into the same 10,000-line
 //                     batches; each batch gzip-compressed at the same level (zlib, same parameters as
 //                     the library) and POSTed to /report?f=wavefront by a minimal loop over one libcurl
-//                     easy handle (keep-alive). No queue, no second thread: what the wire itself costs.
+//                     easy handle (keep-alive). No queue, no second thread: compressing and posting alone.
 //   HttpClient        send_metric N times into an HttpClient in proxy mode (http://127.0.0.1:<port>,
 //                     queue of 10 million lines / 2 GiB so nothing is dropped, default batches of 10,000
 //                     lines, flush_interval 1 s), then flush().
