@@ -20,9 +20,6 @@ char32_t decode_utf8(std::string_view text, std::size_t& position) noexcept;
 // True if every byte sequence in text is well-formed UTF-8.
 bool is_valid_utf8(std::string_view text) noexcept;
 
-// Number of UTF-16 code units of a code point (1 in the Basic Multilingual Plane, else 2).
-constexpr std::size_t utf16_units(char32_t code_point) noexcept { return code_point < 0x10000 ? 1 : 2; }
-
 // Length in UTF-16 code units of text that is known to be valid UTF-8.
 std::size_t utf16_length(std::string_view valid_utf8) noexcept;
 

@@ -12,7 +12,6 @@ class Backoff {
   // The next delay: doubles from `initial` up to `maximum`, each drawn uniformly from [d/2, d].
   std::chrono::milliseconds next();
   void reset() { attempt_ = 0; }
-  unsigned attempts() const { return attempt_; }
 
  private:
   std::chrono::milliseconds initial_;

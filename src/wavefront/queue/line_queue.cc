@@ -112,11 +112,6 @@ void LineQueue::count_report_error() {
   ++stats_.report_errors;
 }
 
-bool LineQueue::has_full_batch() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return !sealed_.empty() || open_.items >= bounds_.batch_items || open_.lines.size() >= bounds_.batch_bytes;
-}
-
 bool LineQueue::take(Batch& batch, bool include_open) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!sealed_.empty()) {

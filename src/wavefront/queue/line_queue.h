@@ -57,8 +57,6 @@ class LineQueue {
   void count_dropped_unqueued(std::size_t items, DropReason reason);
   void count_invalid();
 
-  // True when a full batch is waiting (the flusher should not wait for the interval).
-  bool has_full_batch() const;
   // Moves the next batch into `batch` (the oldest first; the still-open one only if
   // `include_open`). Returns false when there is nothing to take.
   bool take(Batch& batch, bool include_open);
