@@ -80,7 +80,11 @@ std::string error_body(const std::string& error, const std::string& description)
 
 FakeCsp::FakeCsp(Options options) : options_(std::move(options)), expires_in_(options_.expires_in_seconds) {}
 
-FakeCsp::~FakeCsp() { thread_.reset(); }
+// Stop (ending and joining every handler) before the pointer handlers may read is cleared.
+FakeCsp::~FakeCsp() {
+  if (thread_) thread_->stop();
+  thread_.reset();
+}
 
 std::unique_ptr<FakeCsp> FakeCsp::start(Options options, std::string* error) {
   std::unique_ptr<FakeCsp> self(new FakeCsp(std::move(options)));

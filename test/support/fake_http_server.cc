@@ -74,16 +74,24 @@ FakeHttpServer::FakeHttpServer(Options options)
   if (options_.huge_response_bytes > 0) default_answer_ = Answer::huge(options_.huge_response_bytes);
 }
 
-FakeHttpServer::~FakeHttpServer() { thread_.reset(); }
+// Stop (ending and joining every handler) while thread_ still points at the server: handlers read it.
+FakeHttpServer::~FakeHttpServer() {
+  if (thread_) thread_->stop();
+  thread_.reset();
+}
 
 std::unique_ptr<FakeHttpServer> FakeHttpServer::start(Options options, std::string* error) {
   std::unique_ptr<FakeHttpServer> self(new FakeHttpServer(std::move(options)));
   FakeHttpServer* raw = self.get();
-  self->thread_ = detail::HttpServerThread::start(
+  auto started = detail::HttpServerThread::start(
       self->options_.tls,
       [raw](const httplib::Request& request, httplib::Response& response) { raw->serve(request, response); },
       error);
-  if (!self->thread_) return nullptr;
+  if (!started) return nullptr;
+  // Published under the mutex: handlers read it under the mutex too (TSan cannot see that no request
+  // can arrive before the caller learns the port).
+  std::lock_guard<std::mutex> lock(self->mutex_);
+  self->thread_ = std::move(started);
   return self;
 }
 
@@ -101,7 +109,12 @@ void FakeHttpServer::serve(const httplib::Request& request, httplib::Response& r
   const bool event = request.path == "/api/v2/event";
   const Answer answer = decide(request.body, event, record, lines);
 
-  if (answer.delay.count() > 0) thread_->wait_unless_stopping(answer.delay);
+  detail::HttpServerThread* thread = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    thread = thread_.get();
+  }
+  if (answer.delay.count() > 0 && thread != nullptr) thread->wait_unless_stopping(answer.delay);
   if (answer.reset) {
     // Recorded first, so that a client that saw the connection fail finds it in requests().
     const int fd = detail::HttpServerThread::connection_socket(request);
@@ -117,7 +130,6 @@ void FakeHttpServer::serve(const httplib::Request& request, httplib::Response& r
   if (answer.status == 401) response.set_header("WWW-Authenticate", "Bearer");
   if (answer.body_bytes > 0) {
     auto chunk = std::make_shared<const std::string>(std::size_t{64} << 10, 'x');
-    detail::HttpServerThread* thread = thread_.get();
     if (answer.body_bytes == Answer::kEndless) {
       response.set_chunked_content_provider(
           "application/octet-stream", [chunk, thread](std::size_t, httplib::DataSink& sink) {

@@ -5,12 +5,9 @@
 
 namespace wavefront {
 
-QueuedSender::QueuedSender(std::unique_ptr<client::SenderCore> core) : core_(std::move(core)) {
-  core_->attach(*this);
-}
+QueuedSender::QueuedSender(std::unique_ptr<client::SenderCore> core) : core_(std::move(core)) {}
 
-// Close while every member is alive: the flusher sends self-metrics through this object.
-QueuedSender::~QueuedSender() { core_->close(core_->close_timeout()); }
+QueuedSender::~QueuedSender() = default;  // the core closes itself with close_timeout
 
 Status QueuedSender::send_metric(std::string_view name, double value, Timestamp timestamp,
                                  std::string_view source, Tags tags) {

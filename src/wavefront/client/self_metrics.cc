@@ -41,8 +41,7 @@ void SenderCore::register_self_metrics() {
 }
 
 void SenderCore::report_self_metrics() {
-  Sender* owner = owner_.load(std::memory_order_acquire);
-  if (owner == nullptr || !transport_->routes(DataType::metric)) return;
+  if (!transport_->routes(DataType::metric)) return;
   // Answers with a status code not seen before get their report.<code> counter now.
   const SenderStats now = stats();
   const std::string prefix = self_prefix(identity_);
@@ -60,7 +59,7 @@ void SenderCore::report_self_metrics() {
       });
     }
   }
-  report_registry(self_registry_, *owner, ReporterConfig(), false);
+  report_registry(self_registry_, *this, ReporterConfig(), false);
 }
 
 }  // namespace wavefront::client

@@ -46,32 +46,31 @@ struct ClientIdentity {
 // rate-limited log.
 using TransportFactory = std::function<std::unique_ptr<transport::Transport>(internal::RateLimitedLog&)>;
 
-class SenderCore {
+// The core implements Sender itself, so the flusher can send self-metrics through it: its lifetime
+// covers the flusher's, unlike the public object wrapping it.
+class SenderCore final : public Sender {
  public:
   SenderCore(const SenderConfig& config, ClientIdentity identity, const TransportFactory& make_transport);
-  ~SenderCore();
+  ~SenderCore() override;
   SenderCore(const SenderCore&) = delete;
   SenderCore& operator=(const SenderCore&) = delete;
 
   Status send_metric(std::string_view name, double value, Timestamp timestamp, std::string_view source,
-                     Tags tags);
+                     Tags tags) override;
   Status send_delta_counter(std::string_view name, double value, Timestamp timestamp, std::string_view source,
-                            Tags tags);
+                            Tags tags) override;
   Status send_distribution(std::string_view name, Centroids centroids, GranularitySet granularities,
-                           Timestamp timestamp, std::string_view source, Tags tags);
+                           Timestamp timestamp, std::string_view source, Tags tags) override;
   Status send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
                    std::string_view source, std::string_view trace_id, std::string_view span_id,
-                   Strings parents, Strings follows_from, Tags tags, SpanLogs span_logs);
+                   Strings parents, Strings follows_from, Tags tags, SpanLogs span_logs) override;
   Status send_event(std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
-                    std::string_view source, Tags annotations, Strings tags);
-  FlushResult flush(std::chrono::milliseconds timeout);
-  FlushResult close(std::chrono::milliseconds timeout);
-  std::uint64_t failure_count() const;
-  SenderStats stats() const;
+                    std::string_view source, Tags annotations, Strings tags) override;
+  FlushResult flush(std::chrono::milliseconds timeout) override;
+  FlushResult close(std::chrono::milliseconds timeout) override;
+  std::uint64_t failure_count() const override;
+  SenderStats stats() const override;
   std::chrono::milliseconds close_timeout() const { return config_.close_timeout; }
-  // The public sender wrapping this core: self-metrics are sent through it. Set once, right after
-  // construction.
-  void attach(Sender& owner) { owner_.store(&owner, std::memory_order_release); }
 
  private:
   queue::LineQueue& queue_for(DataType type) { return *queues_[static_cast<std::size_t>(type)]; }
@@ -95,8 +94,7 @@ class SenderCore {
   std::array<internal::Backoff, kDataTypeCount> backoff_;
   MetricRegistry self_registry_;
   std::set<std::pair<std::size_t, int>> registered_codes_;  // (data type, HTTP status) with a counter
-  std::atomic<Sender*> owner_{nullptr};
-  const std::chrono::steady_clock::time_point started_;  // schedules count from construction
+  const std::chrono::steady_clock::time_point started_;     // schedules count from construction
 
   std::mutex mutex_;  // guards the flags below and the close result
   std::condition_variable wake_;
