@@ -6,6 +6,7 @@
 
 #include "support/client_test_util.h"
 #include "support/fake_http_server.h"
+#include "support/http_test_util.h"
 #include "support/test_certificates.h"
 #include "wavefront/client_factory.h"
 #include "wavefront/http_client.h"
@@ -21,20 +22,10 @@ using testing::FakeHttpServer;
 constexpr std::string_view kTrace = "7b3bf470-9456-11e8-9eb6-529269fb1459";
 constexpr std::string_view kSpan = "0313bafe-9457-11e8-9eb6-529269fb1459";
 
-HttpClientConfig config_for(const FakeHttpServer& server) {
-  HttpClientConfig config;
-  config.server = server.url();
-  config.flush_interval = 20ms;
-  config.retry_backoff_initial = 5ms;
-  config.retry_backoff_max = 50ms;
-  config.self_metrics_interval = 0ms;
-  config.request_timeout = 5s;
-  if (server.tls()) config.trusted_certificate = testing::localhost_certificate().cert_file;
-  return config;
-}
+HttpClientConfig config_for(const FakeHttpServer& server) { return testing::fast_http_config(server); }
 
 std::unique_ptr<HttpClient> make_client(const HttpClientConfig& config) {
-  return testing::create_or_fail<HttpClient>(config);
+  return testing::make_http_client(config);
 }
 
 void send_one_of_each(Sender& sender) {

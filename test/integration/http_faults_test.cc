@@ -8,6 +8,7 @@
 
 #include "support/client_test_util.h"
 #include "support/fake_http_server.h"
+#include "support/http_test_util.h"
 #include "support/test_certificates.h"
 #include "wavefront/http_client.h"
 
@@ -21,19 +22,10 @@ using testing::FakeCsp;
 using testing::FakeHttpServer;
 using Answer = testing::FakeHttpAnswer;
 
-HttpClientConfig config_for(const FakeHttpServer& server) {
-  HttpClientConfig config;
-  config.server = server.url();
-  config.flush_interval = 20ms;
-  config.retry_backoff_initial = 5ms;
-  config.retry_backoff_max = 50ms;
-  config.self_metrics_interval = 0ms;
-  config.request_timeout = 5s;
-  return config;
-}
+HttpClientConfig config_for(const FakeHttpServer& server) { return testing::fast_http_config(server); }
 
 std::unique_ptr<HttpClient> make_client(const HttpClientConfig& config) {
-  return testing::create_or_fail<HttpClient>(config);
+  return testing::make_http_client(config);
 }
 
 void send_numbered(Sender& sender, int count, int first = 0) {
