@@ -94,7 +94,9 @@ constexpr GranularitySet operator|(Granularity left, Granularity right) noexcept
   return GranularitySet(left) | GranularitySet(right);
 }
 
-// One timestamped log record of a span: microseconds since the epoch, and its fields in order.
+// One timestamped log record of a span: microseconds since the epoch, and its fields in order. The
+// fields are a view: a braced list written inside the send call lives long enough, but a SpanLog
+// stored in a variable must view fields that outlive it (e.g. a std::vector<Tag>).
 struct SpanLog {
   std::int64_t timestamp_us = 0;
   Tags fields;
