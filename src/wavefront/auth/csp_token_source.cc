@@ -95,10 +95,6 @@ void CspTokenSource::stop() {
   if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
 }
 
-std::string_view CspTokenSource::auth_type() const {
-  return credentials_.kind == CspCredentials::Kind::api_token ? "CSP_API_TOKEN" : "CSP_CLIENT_CREDENTIALS";
-}
-
 std::optional<seconds> CspTokenSource::fetch(transport::CurlHttp& http) {
   std::string url = credentials_.base_url;
   while (!url.empty() && url.back() == '/') url.pop_back();

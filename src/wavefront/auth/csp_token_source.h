@@ -39,7 +39,6 @@ class CspTokenSource final : public TokenSource {
   std::string token() override;
   void invalidate() override;
   void stop() override;
-  std::string_view auth_type() const override;
 
  private:
   void run();

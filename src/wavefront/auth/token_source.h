@@ -8,7 +8,7 @@
 #pragma once
 
 #include <string>
-#include <string_view>
+#include <utility>
 
 namespace wavefront::auth {
 
@@ -20,8 +20,6 @@ class TokenSource {
   virtual void invalidate() = 0;
   // Stops background work; called once when the sender closes.
   virtual void stop() = 0;
-  // The authType tag of the self-metrics: "API_TOKEN" or "CSP_API_TOKEN" / "CSP_CLIENT_CREDENTIALS".
-  virtual std::string_view auth_type() const = 0;
 };
 
 class FixedToken final : public TokenSource {
@@ -30,7 +28,6 @@ class FixedToken final : public TokenSource {
   std::string token() override { return value_; }
   void invalidate() override {}
   void stop() override {}
-  std::string_view auth_type() const override { return "API_TOKEN"; }
 
  private:
   const std::string value_;

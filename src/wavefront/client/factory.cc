@@ -4,17 +4,12 @@
 #include <vector>
 
 #include "wavefront/client_factory.h"
+#include "wavefront/format/utf8.h"
 #include "wavefront/http_client.h"
 #include "wavefront/proxy_client.h"
 
 namespace wavefront {
 namespace {
-
-std::string_view trim_spaces(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
 
 std::string environment(const char* name) {
   const char* value = std::getenv(name);
@@ -54,7 +49,7 @@ Expected<std::unique_ptr<Sender>> make_one(const SenderUrl& url, const SenderCon
 
 Expected<std::unique_ptr<Sender>> make_sender(std::string_view urls, const SenderConfig& settings) {
   std::string from_environment;
-  if (trim_spaces(urls).empty()) {
+  if (format::trim(urls).empty()) {
     from_environment = environment("WAVEFRONT_URL");
     if (from_environment.empty()) {
       return Status(ErrorCode::invalid_argument, "no sender URL was given and WAVEFRONT_URL is not set");
@@ -65,7 +60,7 @@ Expected<std::unique_ptr<Sender>> make_sender(std::string_view urls, const Sende
   std::size_t start = 0;
   while (start <= urls.size()) {
     const std::size_t comma = std::min(urls.find(',', start), urls.size());
-    const std::string_view one = trim_spaces(urls.substr(start, comma - start));
+    const std::string_view one = format::trim(urls.substr(start, comma - start));
     start = comma + 1;
     auto url = parse_sender_url(one);
     if (!url.ok()) return url.status();

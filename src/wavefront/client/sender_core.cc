@@ -104,38 +104,34 @@ void SenderCore::wake_flusher() {
   wake_.notify_one();
 }
 
+Status SenderCore::accept_formatted(DataType type, Status format_status) {
+  if (!format_status.ok()) {
+    queue_for(type).count_invalid();
+    return format_status;
+  }
+  return enqueue(type, t_lines);
+}
+
 Status SenderCore::send_metric(std::string_view name, double value, Timestamp timestamp,
                                std::string_view source, Tags tags) {
   t_lines.clear();
-  Status status = format_metric(t_lines, name, value, timestamp, source, tags, config_.format);
-  if (!status.ok()) {
-    queue_for(DataType::metric).count_invalid();
-    return status;
-  }
-  return enqueue(DataType::metric, t_lines);
+  return accept_formatted(DataType::metric,
+                          format_metric(t_lines, name, value, timestamp, source, tags, config_.format));
 }
 
 Status SenderCore::send_delta_counter(std::string_view name, double value, Timestamp timestamp,
                                       std::string_view source, Tags tags) {
   t_lines.clear();
-  Status status = format_delta_counter(t_lines, name, value, timestamp, source, tags, config_.format);
-  if (!status.ok()) {
-    queue_for(DataType::metric).count_invalid();
-    return status;
-  }
-  return enqueue(DataType::metric, t_lines);
+  return accept_formatted(
+      DataType::metric, format_delta_counter(t_lines, name, value, timestamp, source, tags, config_.format));
 }
 
 Status SenderCore::send_distribution(std::string_view name, Centroids centroids, GranularitySet granularities,
                                      Timestamp timestamp, std::string_view source, Tags tags) {
   t_lines.clear();
-  Status status =
-      format_distribution(t_lines, name, centroids, granularities, timestamp, source, tags, config_.format);
-  if (!status.ok()) {
-    queue_for(DataType::distribution).count_invalid();
-    return status;
-  }
-  return enqueue(DataType::distribution, t_lines);
+  return accept_formatted(
+      DataType::distribution,
+      format_distribution(t_lines, name, centroids, granularities, timestamp, source, tags, config_.format));
 }
 
 Status SenderCore::send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
@@ -162,12 +158,8 @@ Status SenderCore::send_event(std::string_view name, std::int64_t start_ms, std:
       identity_.events_as_json
           ? format_event_json(t_lines, name, start_ms, end_ms, source, annotations, tags, config_.format)
           : format_event(t_lines, name, start_ms, end_ms, source, annotations, tags, config_.format);
-  if (!status.ok()) {
-    queue_for(DataType::event).count_invalid();
-    return status;
-  }
-  if (identity_.events_as_json) t_lines += '\n';  // JSON escapes newlines: one object per line
-  return enqueue(DataType::event, t_lines);
+  if (status.ok() && identity_.events_as_json) t_lines += '\n';  // JSON escapes newlines: one object per line
+  return accept_formatted(DataType::event, std::move(status));
 }
 
 FlushResult SenderCore::flush(Milliseconds timeout) {

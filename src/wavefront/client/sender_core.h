@@ -76,6 +76,8 @@ class SenderCore final : public Sender {
   queue::LineQueue& queue_for(DataType type) { return *queues_[static_cast<std::size_t>(type)]; }
   Status refuse_unrouted(DataType type, std::size_t items);
   Status enqueue(DataType type, const std::string& lines);
+  // Counts a refused format as invalid, or queues the lines it wrote into this thread's buffer.
+  Status accept_formatted(DataType type, Status format_status);
   void wake_flusher();
   void run();
   void drain(DataType type, bool include_open);
