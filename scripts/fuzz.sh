@@ -8,11 +8,11 @@ seconds="${1:-20}"
 
 bash scripts/bootstrap.sh
 cmake --preset fuzz >/dev/null
-cmake --build build-fuzz -j "$(nproc)" --target format_fuzz url_fuzz
+cmake --build build-fuzz -j "$(nproc)" --target format_fuzz url_fuzz reader_fuzz
 
 mkdir -p build-fuzz/artifacts
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-for target in format url; do
+for target in format url reader; do
   corpus="build-fuzz/corpus/$target"
   mkdir -p "$corpus"
   cp -n test/fuzz/corpus/"$target"/* "$corpus"/ 2>/dev/null || true

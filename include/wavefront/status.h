@@ -41,6 +41,10 @@ enum class ErrorCode : std::uint8_t {
   empty_histogram,
   invalid_centroid,
   invalid_id,
+  // Reading lines written by someone else (LineReader).
+  malformed_line,  // not in the data format: a missing field, an unterminated quote, a stray token
+  invalid_number,  // a value, timestamp, count or mean that is not a number
+  line_too_long,   // longer than the reader's max_line_length
   // Senders and configuration.
   invalid_argument,  // a configuration value or argument outside its documented range
   not_configured,    // the data type has no destination (e.g. no tracing port)

@@ -43,6 +43,12 @@ std::string_view error_code_name(ErrorCode code) noexcept {
       return "invalid_centroid";
     case ErrorCode::invalid_id:
       return "invalid_id";
+    case ErrorCode::malformed_line:
+      return "malformed_line";
+    case ErrorCode::invalid_number:
+      return "invalid_number";
+    case ErrorCode::line_too_long:
+      return "line_too_long";
     case ErrorCode::invalid_argument:
       return "invalid_argument";
     case ErrorCode::not_configured:

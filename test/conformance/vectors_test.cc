@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "wavefront/format.h"
+#include "wavefront/line_reader.h"
 
 namespace {
 
@@ -204,6 +205,20 @@ TEST_P(VectorTest, MatchesSpec) {
   if (vector.expect.contains("json")) {
     ASSERT_FALSE(json.empty());
     EXPECT_EQ(nlohmann::json::parse(json), nlohmann::json::parse(vector.expect["json"].dump())) << json;
+  }
+}
+
+// Every line the spec expects reads back, through the proxy-grammar LineReader, to itself: canonical
+// form is a fixed point, and nothing the formatters write is refused by the reader.
+TEST_P(VectorTest, ReadsBackToItself) {
+  const Vector& vector = GetParam();
+  if (!vector.expect.contains("lines")) return;
+  wavefront::LineReader reader;
+  for (const auto& line : vector.expect.at("lines")) {
+    const std::string text = line.get<std::string>();
+    const wavefront::Status status = reader.read(text);
+    ASSERT_TRUE(status.ok()) << text << "\ncolumn " << reader.error_column() << ": " << status.to_string();
+    EXPECT_EQ(reader.canonical(), text + "\n");
   }
 }
 

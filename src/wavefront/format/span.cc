@@ -5,6 +5,7 @@
 #include "wavefront/format/fields.h"
 #include "wavefront/format/numbers.h"
 #include "wavefront/format/sanitize.h"
+#include "wavefront/format/span.h"
 #include "wavefront/format/tags.h"
 #include "wavefront/format/utf8.h"
 
@@ -133,6 +134,17 @@ Status write_span_logs_line(std::string& out, std::string_view span_line, std::s
 }
 
 }  // namespace
+
+Status format::format_span_line(std::string& out, std::string_view name, std::int64_t start_ms,
+                                std::int64_t duration_ms, std::string_view source, std::string_view trace_id,
+                                std::string_view span_id, Strings parents, Strings follows_from, Tags tags,
+                                bool has_span_logs, const FormatOptions& options) {
+  const std::size_t start = out.size();
+  Status status = write_span_line(out, name, start_ms, duration_ms, source, trace_id, span_id, parents,
+                                  follows_from, tags, has_span_logs, options.limits, options);
+  if (!status.ok()) out.resize(start);
+  return status;
+}
 
 Status format_span(std::string& span_out, std::string& span_logs_out, std::string_view name,
                    std::int64_t start_ms, std::int64_t duration_ms, std::string_view source,

@@ -1,0 +1,413 @@
+// LineReader: dispatch by kind, metrics, distributions, events, and turning refusals into columns.
+// Spans and span logs are in span_reader.cc. See include/wavefront/line_reader.h.
+#include "wavefront/line_reader.h"
+
+#include "wavefront/format/fields.h"
+#include "wavefront/format/span.h"
+#include "wavefront/format/utf8.h"
+#include "wavefront/wire/line_reader_internal.h"
+#include "wavefront/wire/number_text.h"
+
+namespace wavefront {
+
+using wire::Token;
+
+std::string_view line_kind_name(LineKind kind) noexcept {
+  switch (kind) {
+    case LineKind::metric:
+      return "metric";
+    case LineKind::distribution:
+      return "distribution";
+    case LineKind::span:
+      return "span";
+    case LineKind::span_logs:
+      return "span_logs";
+    case LineKind::event:
+      return "event";
+  }
+  return "unknown";
+}
+
+DataType line_data_type(LineKind kind) noexcept {
+  switch (kind) {
+    case LineKind::metric:
+      return DataType::metric;
+    case LineKind::distribution:
+      return DataType::distribution;
+    case LineKind::span:
+      return DataType::span;
+    case LineKind::span_logs:
+      return DataType::span_log;
+    case LineKind::event:
+      return DataType::event;
+  }
+  return DataType::metric;
+}
+
+LineKind detect_line_kind(std::string_view line) noexcept {
+  std::size_t start = 0;
+  while (start < line.size() && wire::is_blank(line[start])) ++start;
+  const std::string_view text = line.substr(start);
+  if (text.size() >= 2 && text[0] == '!' && (text[1] == 'M' || text[1] == 'H' || text[1] == 'D')) {
+    return LineKind::distribution;
+  }
+  if (!text.empty() && text[0] == '@') return LineKind::event;  // @Event; other @ lines are refused
+  if (!text.empty() && text[0] == '{') return LineKind::span_logs;
+  // A span has a traceId tag: `traceId=` or `"traceId"=` right after a blank.
+  for (std::size_t at = text.find("traceId"); at != std::string_view::npos;
+       at = text.find("traceId", at + 1)) {
+    const bool quoted =
+        at >= 2 && text[at - 1] == '"' && wire::is_blank(text[at - 2]) && text.substr(at + 7, 2) == "\"=";
+    const bool bare = at >= 1 && wire::is_blank(text[at - 1]) && text.substr(at + 7, 1) == "=";
+    if (quoted || bare) return LineKind::span;
+  }
+  return LineKind::metric;
+}
+
+LineReader::LineReader(LineReaderOptions options)
+    : options_(std::move(options)), tokens_(std::make_unique<Tokens>()) {}
+LineReader::~LineReader() = default;
+LineReader::LineReader(LineReader&&) noexcept = default;
+LineReader& LineReader::operator=(LineReader&&) noexcept = default;
+
+Status LineReader::fail(ErrorCode code, std::size_t byte_offset, std::string message) {
+  error_column_ = wire::column_of(line_, byte_offset);
+  return Status(code, std::move(message));
+}
+
+Status LineReader::read(std::string_view line, std::optional<LineKind> expected) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  line_ = line;
+  error_column_ = 0;
+  canonical_.clear();
+  if (line.size() > options_.max_line_length) {
+    error_column_ = options_.max_line_length + 1;
+    return Status(ErrorCode::line_too_long, "the line is " + std::to_string(line.size()) +
+                                                " bytes; the limit is " +
+                                                std::to_string(options_.max_line_length));
+  }
+  scratch_.clear();
+  if (scratch_.capacity() < line.size()) scratch_.reserve(line.size());
+  parsed_.name = parsed_.source = {};
+  parsed_.tags.clear();
+  parsed_.timestamp.reset();
+  parsed_.centroids.clear();
+  parsed_.logs.clear();
+  parsed_.log_fields.clear();
+  parsed_.event_tags.clear();
+  parsed_.span_secondary_id = {};
+  offsets_.name = offsets_.value = offsets_.timestamp = offsets_.source = offsets_.end = 0;
+  offsets_.tags.clear();
+  offsets_.annotations.clear();
+  Status status = read_kind(expected);
+  if (status.ok()) status = canonicalize();
+  if (!status.ok()) {
+    canonical_.clear();
+    if (error_column_ == 0) error_column_ = wire::column_of(line_, locate(status));
+  }
+  return status;
+}
+
+Status LineReader::read_kind(std::optional<LineKind> expected) {
+  std::size_t start = 0;
+  while (start < line_.size() && wire::is_blank(line_[start])) ++start;
+  if (start == line_.size()) return fail(ErrorCode::malformed_line, start, "empty line");
+  const LineKind kind = detect_line_kind(line_);
+  parsed_.kind = kind;
+  if (expected && *expected != kind) {
+    return fail(ErrorCode::malformed_line, start,
+                "a " + std::string(line_kind_name(kind)) + " line where " +
+                    std::string(line_kind_name(*expected)) + " lines are expected");
+  }
+  if (kind == LineKind::span_logs) return read_span_logs();
+  std::size_t error_offset = 0;
+  if (Status status = wire::tokenize(line_, start, tokens_->list, scratch_, error_offset); !status.ok()) {
+    return fail(status.code(), error_offset, std::string(status.message()));
+  }
+  switch (kind) {
+    case LineKind::metric:
+      return read_metric();
+    case LineKind::distribution:
+      return read_distribution();
+    case LineKind::span:
+      return read_span_tokens(0, parsed_.span);
+    case LineKind::event:
+      return read_event();
+    case LineKind::span_logs:
+      break;
+  }
+  return Status();
+}
+
+// Tags after the fixed fields of a metric or distribution: source/host, and point tags.
+Status LineReader::read_point_tags(std::size_t first_token) {
+  const std::vector<Token>& tokens = tokens_->list;
+  const Token* source = nullptr;
+  const Token* host = nullptr;
+  for (std::size_t index = first_token; index < tokens.size(); ++index) {
+    const Token& token = tokens[index];
+    if (!token.has_key) {
+      return fail(ErrorCode::malformed_line, token.offset,
+                  "expected a tag (key=value), found " + wire::quote(token.value));
+    }
+    if (token.key == "source" || token.key == "host") {
+      const Token*& slot = token.key == "source" ? source : host;
+      if (slot != nullptr) {
+        return fail(ErrorCode::malformed_line, token.offset, "a second " + std::string(token.key) + "= tag");
+      }
+      slot = &token;
+      continue;
+    }
+    if (Status status = check_name(token.key, token.offset, ErrorCode::invalid_tag_key, "tag key");
+        !status.ok()) {
+      return status;
+    }
+    parsed_.tags.emplace_back(token.key, token.value);
+    offsets_.tags.push_back(token.offset);
+  }
+  // As the proxy does: source= wins; a host= beside it is kept as the tag _host.
+  if (source != nullptr) {
+    parsed_.source = source->value;
+    offsets_.source = source->value_offset;
+    if (host != nullptr) {
+      parsed_.tags.emplace_back("_host", host->value);
+      offsets_.tags.push_back(host->offset);
+    }
+  } else if (host != nullptr) {
+    parsed_.source = host->value;
+    offsets_.source = host->value_offset;
+  }
+  return Status();
+}
+
+Status LineReader::check_name(std::string_view name, std::size_t token_offset, ErrorCode code,
+                              std::string_view field) {
+  const std::size_t bad = wire::first_illegal_name_byte(name);
+  if (bad == std::string_view::npos) return Status();
+  // The token may be quoted: the name's bytes start one later.
+  const std::size_t name_start = token_offset + (line_[token_offset] == '"' ? 1 : 0);
+  return fail(
+      code, name_start + bad,
+      std::string(field) + " " + wire::quote(name) + " has " + wire::describe_character(name, bad) +
+          ", which the proxy refuses; names allow A-Z a-z 0-9 . _ , - / (and a leading ~ or delta sign)");
+}
+
+Status LineReader::read_metric() {
+  const std::vector<Token>& tokens = tokens_->list;
+  const Token& name = tokens[0];
+  if (name.has_key) return fail(ErrorCode::malformed_line, name.offset, "a metric line starts with its name");
+  offsets_.name = name.offset;
+  if (Status status = check_name(name.value, name.offset, ErrorCode::invalid_name, "metric name");
+      !status.ok()) {
+    return status;
+  }
+  parsed_.name = name.value;
+  parsed_.delta = format::has_delta_prefix(name.value);
+  if (tokens.size() < 2 || tokens[1].has_key) {
+    return fail(ErrorCode::malformed_line, tokens.size() < 2 ? line_.size() : tokens[1].offset,
+                "metric " + wire::quote(name.value) + " has no value after its name");
+  }
+  const Token& value = tokens[1];
+  offsets_.value = value.offset;
+  if (Status status = read_number(value, "metric value", parsed_.value); !status.ok()) return status;
+  std::size_t next = 2;
+  if (next < tokens.size() && !tokens[next].has_key && !tokens[next].quoted &&
+      wire::starts_with_digit(tokens[next].value)) {
+    if (Status status = read_point_timestamp(tokens[next]); !status.ok()) return status;
+    ++next;
+  }
+  return read_point_tags(next);
+}
+
+Status LineReader::read_number(const Token& token, std::string_view field, double& value) {
+  const wire::NumberText result =
+      token.quoted ? wire::NumberText::not_a_number : wire::parse_double(token.value, value);
+  if (result == wire::NumberText::not_a_number) {
+    return fail(ErrorCode::invalid_number, token.offset,
+                std::string(field) + " " + wire::quote(token.value) + " is not a number");
+  }
+  if (result == wire::NumberText::non_finite) {
+    return fail(ErrorCode::non_finite_value, token.offset,
+                std::string(field) + " " + wire::quote(token.value) +
+                    " is not finite; NaN and infinities are refused");
+  }
+  return Status();
+}
+
+Status LineReader::read_point_timestamp(const Token& token) {
+  double timestamp = 0;
+  offsets_.timestamp = token.offset;
+  if (wire::parse_double(token.value, timestamp) != wire::NumberText::ok) {
+    return fail(ErrorCode::invalid_number, token.offset,
+                "timestamp " + wire::quote(token.value) + " is not a number");
+  }
+  const std::int64_t seconds = wire::epoch_seconds(timestamp);
+  // Seconds at or past 10^11 would read back as milliseconds; no real timestamp is there (year 5138).
+  if (seconds >= wire::kMaxEpochSeconds) {
+    return fail(ErrorCode::invalid_timestamp, token.offset,
+                "timestamp " + wire::quote(token.value) + " is past the year 5000 in any unit");
+  }
+  parsed_.timestamp = seconds;
+  return Status();
+}
+
+Status LineReader::read_distribution() {
+  const std::vector<Token>& tokens = tokens_->list;
+  const Token& marker = tokens[0];
+  if (marker.has_key || marker.quoted || marker.value.size() != 2) {
+    return fail(ErrorCode::malformed_line, marker.offset, "a distribution starts with !M, !H or !D");
+  }
+  parsed_.granularities = marker.value[1] == 'M'   ? Granularity::minute
+                          : marker.value[1] == 'H' ? Granularity::hour
+                                                   : Granularity::day;
+  std::size_t next = 1;
+  if (next < tokens.size() && !tokens[next].has_key && !tokens[next].quoted &&
+      wire::starts_with_digit(tokens[next].value)) {
+    if (Status status = read_point_timestamp(tokens[next]); !status.ok()) return status;
+    ++next;
+  }
+  offsets_.value = next < tokens.size() ? tokens[next].offset : line_.size();
+  while (next < tokens.size() && !tokens[next].has_key && !tokens[next].quoted &&
+         tokens[next].value.substr(0, 1) == "#") {
+    const Token& count = tokens[next];
+    std::int64_t centroid_count = 0;
+    if (!wire::parse_int64(count.value.substr(1), centroid_count)) {
+      return fail(ErrorCode::invalid_number, count.offset,
+                  "centroid count " + wire::quote(count.value) + " is not #<integer>");
+    }
+    if (next + 1 >= tokens.size() || tokens[next + 1].has_key) {
+      return fail(ErrorCode::malformed_line, count.offset,
+                  "centroid count " + wire::quote(count.value) + " is not followed by a mean");
+    }
+    double mean = 0;
+    if (Status status = read_number(tokens[next + 1], "centroid mean", mean); !status.ok()) return status;
+    parsed_.centroids.emplace_back(mean, centroid_count);
+    next += 2;
+  }
+  if (parsed_.centroids.empty()) {
+    return fail(ErrorCode::empty_histogram, offsets_.value, "a distribution needs #<count> <mean> centroids");
+  }
+  if (next >= tokens.size() || tokens[next].has_key) {
+    return fail(ErrorCode::malformed_line, next < tokens.size() ? tokens[next].offset : line_.size(),
+                "the centroids must be followed by the distribution's name");
+  }
+  const Token& name = tokens[next];
+  offsets_.name = name.offset;
+  if (Status status = check_name(name.value, name.offset, ErrorCode::invalid_name, "distribution name");
+      !status.ok()) {
+    return status;
+  }
+  parsed_.name = name.value;
+  return read_point_tags(next + 1);
+}
+
+Status LineReader::read_event() {
+  const std::vector<Token>& tokens = tokens_->list;
+  if (tokens[0].has_key || tokens[0].value != "@Event") {
+    return fail(ErrorCode::malformed_line, tokens[0].offset,
+                "only @Event lines are supported (not " + wire::quote(tokens[0].value) + ")");
+  }
+  std::size_t next = 1;
+  for (std::int64_t* time : {&parsed_.start_ms, &parsed_.end_ms}) {
+    *time = 0;
+    const bool is_time = next < tokens.size() && !tokens[next].has_key && !tokens[next].quoted &&
+                         wire::starts_with_digit(tokens[next].value);
+    if (!is_time) {
+      if (time == &parsed_.end_ms) break;  // the end time is optional
+      return fail(ErrorCode::malformed_line, next < tokens.size() ? tokens[next].offset : line_.size(),
+                  "@Event needs its start time in milliseconds");
+    }
+    (time == &parsed_.start_ms ? offsets_.timestamp : offsets_.end) = tokens[next].offset;
+    if (!wire::parse_int64(tokens[next].value, *time)) {
+      return fail(ErrorCode::invalid_number, tokens[next].offset,
+                  "event time " + wire::quote(tokens[next].value) + " is not an integer");
+    }
+    ++next;
+  }
+  if (next >= tokens.size() || tokens[next].has_key) {
+    return fail(ErrorCode::malformed_line, next < tokens.size() ? tokens[next].offset : line_.size(),
+                "@Event needs a name after its times");
+  }
+  parsed_.name = tokens[next].value;
+  offsets_.name = tokens[next].offset;
+  const Token* host = nullptr;
+  for (++next; next < tokens.size(); ++next) {
+    const Token& token = tokens[next];
+    if (!token.has_key) {
+      return fail(ErrorCode::malformed_line, token.offset,
+                  "expected an annotation (key=value), found " + wire::quote(token.value));
+    }
+    if (token.key == "host") {
+      if (host != nullptr) {
+        return fail(ErrorCode::malformed_line, token.offset,
+                    "a second host= (events with several hosts are not supported)");
+      }
+      host = &token;
+      parsed_.source = token.value;
+      offsets_.source = token.value_offset;
+    } else if (token.key == "tag") {
+      parsed_.event_tags.push_back(token.value);
+      offsets_.annotations.push_back(token.offset);
+    } else {
+      if (Status status = check_name(token.key, token.offset, ErrorCode::invalid_tag_key, "annotation key");
+          !status.ok()) {
+        return status;
+      }
+      parsed_.tags.emplace_back(token.key, token.value);
+      offsets_.tags.push_back(token.offset);
+    }
+  }
+  return Status();
+}
+
+Status LineReader::canonicalize() {
+  const FormatOptions& format = options_.format;
+  switch (parsed_.kind) {
+    case LineKind::metric:
+      return format_metric(canonical_, parsed_.name, parsed_.value, parsed_.timestamp, parsed_.source,
+                           parsed_.tags, format);
+    case LineKind::distribution:
+      return format_distribution(canonical_, parsed_.name, parsed_.centroids, parsed_.granularities,
+                                 parsed_.timestamp, parsed_.source, parsed_.tags, format);
+    case LineKind::span: {
+      const ParsedSpan& span = parsed_.span;
+      return format::format_span_line(canonical_, span.name, span.start_ms, span.duration_ms, span.source,
+                                      span.trace_id, span.span_id, span.parents, span.follows_from, span.tags,
+                                      span.has_span_logs, format);
+    }
+    case LineKind::span_logs: {
+      const ParsedSpan& span = parsed_.span;
+      discard_.clear();
+      return format_span(discard_, canonical_, span.name, span.start_ms, span.duration_ms, span.source,
+                         span.trace_id, span.span_id, span.parents, span.follows_from, span.tags,
+                         parsed_.logs, format);
+    }
+    case LineKind::event:
+      return format_event(canonical_, parsed_.name, parsed_.start_ms, parsed_.end_ms, parsed_.source,
+                          parsed_.tags, parsed_.event_tags, format);
+  }
+  return Status();
+}
+
+Status LineReader::send_to(Sender& sender) const {
+  const ParsedSpan& span = parsed_.span;
+  switch (parsed_.kind) {
+    case LineKind::metric:
+      return sender.send_metric(parsed_.name, parsed_.value, parsed_.timestamp, parsed_.source, parsed_.tags);
+    case LineKind::distribution:
+      return sender.send_distribution(parsed_.name, parsed_.centroids, parsed_.granularities,
+                                      parsed_.timestamp, parsed_.source, parsed_.tags);
+    case LineKind::span:
+      return sender.send_span(span.name, span.start_ms, span.duration_ms, span.source, span.trace_id,
+                              span.span_id, span.parents, span.follows_from, span.tags, {});
+    case LineKind::span_logs:
+      return sender.send_span(span.name, span.start_ms, span.duration_ms, span.source, span.trace_id,
+                              span.span_id, span.parents, span.follows_from, span.tags, parsed_.logs);
+    case LineKind::event:
+      return sender.send_event(parsed_.name, parsed_.start_ms, parsed_.end_ms, parsed_.source, parsed_.tags,
+                               parsed_.event_tags);
+  }
+  return Status();
+}
+
+}  // namespace wavefront
