@@ -14,7 +14,7 @@ packages=(
   # tests and benchmarks
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing, sanitizers, formatting
-  clang-14 libclang-rt-14-dev clang-format-14
+  clang-14 libclang-rt-14-dev clang-format-14 clang-tidy-14
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

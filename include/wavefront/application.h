@@ -62,7 +62,7 @@ struct HeartbeaterConfig {
 // interval, from its own thread, until destroyed or stopped.
 class WAVEFRONT_API Heartbeater {
  public:
-  Heartbeater(Sender& sender, ApplicationTags application, std::string component,
+  Heartbeater(Sender& sender, const ApplicationTags& application, std::string component,
               HeartbeaterConfig config = HeartbeaterConfig());
   ~Heartbeater();
   Heartbeater(const Heartbeater&) = delete;

@@ -54,7 +54,7 @@ struct HttpClientConfig : SenderConfig {
   // gzip level of request bodies, 1 (fastest) to 9 (smallest); see docs/benchmarks.md for why 1.
   int gzip_level = 1;
   // At most this much of a response body is read; the rest is discarded.
-  std::size_t max_response_bytes = 64 * 1024;
+  std::size_t max_response_bytes = std::size_t{64} * 1024;
 };
 
 class WAVEFRONT_API HttpClient final : public QueuedSender {

@@ -106,7 +106,7 @@ struct LineReaderOptions {
   FormatOptions format;
   // Longer lines are refused with line_too_long before any parsing (the proxy's push-port limit
   // is 32 768 characters; 1 MiB covers its tracing ports).
-  std::size_t max_line_length = 1024 * 1024;
+  std::size_t max_line_length = std::size_t{1024} * 1024;
 };
 
 class WAVEFRONT_API LineReader {

@@ -128,7 +128,7 @@ class WAVEFRONT_API MetricRegistry {
   // A count kept elsewhere, reported as a delta counter of its growth since the previous report.
   void cumulative_callback(std::string_view name, Tags tags, std::function<std::uint64_t()> read);
   Histogram& histogram(std::string_view name, Tags tags = {});
-  Histogram& histogram(std::string_view name, Tags tags, HistogramOptions options);
+  Histogram& histogram(std::string_view name, Tags tags, const HistogramOptions& options);
   Timer& timer(std::string_view name, Tags tags = {});
 
   // Calls `visit` for every metric, in registration order, holding the registry's read lock.

@@ -30,10 +30,10 @@ struct SenderConfig {
   std::chrono::milliseconds flush_interval{1000};
   // Per data type: the queue holds at most this many lines and bytes, including retried batches.
   std::size_t max_queue_items = 50000;
-  std::size_t max_queue_bytes = 16 * 1024 * 1024;
+  std::size_t max_queue_bytes = std::size_t{16} * 1024 * 1024;
   // One batch (one HTTP request, or one run of TCP writes) holds at most this many lines and bytes.
   std::size_t batch_items = 10000;
-  std::size_t batch_bytes = 4 * 1024 * 1024;
+  std::size_t batch_bytes = std::size_t{4} * 1024 * 1024;
   OverflowPolicy overflow_policy = OverflowPolicy::drop;
   std::chrono::milliseconds block_timeout{100};
   // Failed deliveries are retried with exponential backoff and jitter between these bounds.

@@ -12,7 +12,9 @@ namespace wavefront {
 namespace {
 
 std::string environment(const char* name) {
-  const char* value = std::getenv(name);
+  // Reading the environment races only with setenv/putenv in another thread, which a process that
+  // configures telemetry from its environment does not do concurrently.
+  const char* value = std::getenv(name);  // NOLINT(concurrency-mt-unsafe)
   return value != nullptr ? value : "";
 }
 

@@ -65,7 +65,7 @@ std::string random_uuid() {
   return text;
 }
 
-Heartbeater::Heartbeater(Sender& sender, ApplicationTags application, std::string component,
+Heartbeater::Heartbeater(Sender& sender, const ApplicationTags& application, std::string component,
                          HeartbeaterConfig config)
     : sender_(sender), tags_(application.as_tags()), config_(std::move(config)) {
   tags_.insert(tags_.begin() + 4, {"component", std::move(component)});

@@ -98,7 +98,7 @@ Histogram& MetricRegistry::histogram(std::string_view name, Tags tags) {
   return *find_or_add(Kind::histogram, name, tags, nullptr).histogram;
 }
 
-Histogram& MetricRegistry::histogram(std::string_view name, Tags tags, HistogramOptions options) {
+Histogram& MetricRegistry::histogram(std::string_view name, Tags tags, const HistogramOptions& options) {
   return *find_or_add(Kind::histogram, name, tags, &options).histogram;
 }
 

@@ -105,7 +105,8 @@ std::uint64_t Reporter::reports() const {
   return reports_;
 }
 
-void Reporter::run(std::chrono::steady_clock::time_point next) {
+void Reporter::run(std::chrono::steady_clock::time_point first_report) {
+  std::chrono::steady_clock::time_point next = first_report;
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mutex_);

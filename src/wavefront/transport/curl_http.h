@@ -21,7 +21,7 @@ struct HttpSettings {
   std::chrono::milliseconds request_timeout{30000};
   std::string ca_file;              // replaces the system CA bundle when set
   std::string trusted_certificate;  // a PEM certificate trusted as its own authority
-  std::size_t max_response_bytes = 64 * 1024;
+  std::size_t max_response_bytes = std::size_t{64} * 1024;
 };
 
 struct HttpResponse {

@@ -20,7 +20,11 @@ namespace {
 using Milliseconds = std::chrono::milliseconds;
 constexpr Milliseconds kPollSlice(100);  // re-read the abort deadline this often while waiting
 
-std::string error_text(int error) { return std::strerror(error); }
+std::string error_text(int error) {
+  char buffer[256];
+  // GNU strerror_r: returns the message, in `buffer` or static storage; thread-safe unlike strerror.
+  return ::strerror_r(error, buffer, sizeof buffer);
+}
 
 // Milliseconds to wait in one poll: up to `until`, the abort deadline and one slice.
 int poll_timeout(SteadyTime until, const AbortDeadline& deadline) {
