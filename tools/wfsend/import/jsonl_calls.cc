@@ -1,0 +1,295 @@
+// The JSONL importer's half that turns one checked call object into a send call: field types, the
+// lists (tags, ids, centroids, span logs) and the column of a library refusal.
+#include <cmath>
+#include <limits>
+
+#include "wavefront/format/sanitize.h"
+#include "wfsend/import/jsonl_import.h"
+
+namespace wfsend::import {
+
+using wavefront::ErrorCode;
+using wavefront::Status;
+using wavefront::json::Type;
+using wavefront::json::Value;
+
+namespace {
+
+std::string type_of(const Value& value) { return std::string(wavefront::json::type_name(value.type)); }
+
+bool present(const Value* value) { return value != nullptr && value->type != Type::null; }
+
+// A number, or one of the strings JSON needs for the numbers it cannot write.
+std::optional<double> number_of(const Value& value) {
+  if (value.is_number()) return wavefront::json::as_double(value);
+  if (value.is_string()) {
+    if (value.text == "NaN") return std::numeric_limits<double>::quiet_NaN();
+    if (value.text == "Infinity") return std::numeric_limits<double>::infinity();
+    if (value.text == "-Infinity") return -std::numeric_limits<double>::infinity();
+  }
+  return std::nullopt;
+}
+
+// The field of a call a library refusal concerns, for its column.
+std::string_view field_of(const Status& status, std::string_view kind) {
+  const std::string& message = status.message();
+  switch (status.code()) {
+    case ErrorCode::invalid_name:
+    case ErrorCode::name_too_long:
+    case ErrorCode::span_name_too_long:
+      return "name";
+    case ErrorCode::invalid_source:
+    case ErrorCode::source_too_long:
+      return "source";
+    case ErrorCode::invalid_tag_key:
+    case ErrorCode::invalid_tag_value:
+    case ErrorCode::tag_key_too_long:
+    case ErrorCode::tag_value_too_long:
+    case ErrorCode::tag_too_long:
+    case ErrorCode::too_many_tags:
+      if (message.rfind("span log", 0) == 0) return "span_logs";
+      if (kind == "event" && message.rfind("event tag", 0) != 0) return "annotations";
+      return "tags";
+    case ErrorCode::non_finite_value:
+    case ErrorCode::negative_delta:
+      return kind == "distribution" ? "centroids" : "value";
+    case ErrorCode::empty_histogram:
+    case ErrorCode::invalid_centroid:
+      return message.find("granularit") != std::string::npos ? "granularities" : "centroids";
+    case ErrorCode::invalid_timestamp:
+      if (kind == "span" && message.find("duration") != std::string::npos) return "duration_ms";
+      if (message.find("log") != std::string::npos && kind == "span") return "span_logs";
+      return kind == "span" || kind == "event" ? "start_ms" : "timestamp";
+    case ErrorCode::invalid_id:
+      if (message.rfind("span_id", 0) == 0) return "span_id";
+      if (message.rfind("parent", 0) == 0) return "parents";
+      if (message.rfind("follows_from", 0) == 0) return "follows_from";
+      return "trace_id";
+    case ErrorCode::span_logs_too_long:
+      return "span_logs";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+bool JsonlImporter::read_tags(const Value* value, std::string_view field, std::vector<wavefront::Tag>& out) {
+  out.clear();
+  if (!present(value)) return true;
+  if (value->is_object()) {
+    for (const auto& [key, item] : value->members) {
+      if (!item.is_string()) {
+        return fail(ErrorCode::malformed_line,
+                    "\"" + std::string(field) + "\" values must be strings, got " + type_of(item), &item);
+      }
+      out.emplace_back(key, item.text);
+    }
+    return true;
+  }
+  if (!value->is_array()) {
+    return fail(ErrorCode::malformed_line,
+                "\"" + std::string(field) + "\" must be a list of [key, value] pairs or an object, got " +
+                    type_of(*value),
+                value);
+  }
+  for (const Value& pair : value->items) {
+    if (!pair.is_array() || pair.items.size() != 2 || !pair.items[0].is_string() ||
+        !pair.items[1].is_string()) {
+      return fail(ErrorCode::malformed_line,
+                  "\"" + std::string(field) + "\" items must be [key, value] pairs of strings", &pair);
+    }
+    out.emplace_back(pair.items[0].text, pair.items[1].text);
+  }
+  return true;
+}
+
+bool JsonlImporter::read_strings(const Value* value, std::string_view field,
+                                 std::vector<std::string_view>& out) {
+  out.clear();
+  if (!present(value)) return true;
+  if (!value->is_array()) {
+    return fail(ErrorCode::malformed_line,
+                "\"" + std::string(field) + "\" must be a list of strings, got " + type_of(*value), value);
+  }
+  for (const Value& item : value->items) {
+    if (!item.is_string()) {
+      return fail(ErrorCode::malformed_line,
+                  "\"" + std::string(field) + "\" items must be strings, got " + type_of(item), &item);
+    }
+    out.push_back(item.text);
+  }
+  return true;
+}
+
+bool JsonlImporter::read_centroids(const Value* value) {
+  centroids_.clear();
+  if (value == nullptr) return fail(ErrorCode::malformed_line, "missing \"centroids\"", &object_);
+  if (!value->is_array()) {
+    return fail(ErrorCode::malformed_line,
+                "\"centroids\" must be a list of [mean, count], got " + type_of(*value), value);
+  }
+  for (const Value& pair : value->items) {
+    if (!pair.is_array() || pair.items.size() != 2) {
+      return fail(ErrorCode::malformed_line, "\"centroids\" items must be [mean, count] pairs", &pair);
+    }
+    const std::optional<double> mean = number_of(pair.items[0]);
+    if (!mean) return fail(ErrorCode::invalid_number, "centroid mean must be a number", &pair.items[0]);
+    const std::optional<std::int64_t> count = wavefront::json::as_int64(pair.items[1]);
+    if (!count) return fail(ErrorCode::invalid_number, "centroid count must be an integer", &pair.items[1]);
+    centroids_.emplace_back(*mean, *count);
+  }
+  return true;
+}
+
+bool JsonlImporter::read_granularities(const Value* value, wavefront::GranularitySet& out) {
+  if (!present(value)) {
+    out = wavefront::Granularity::minute;
+    return true;
+  }
+  if (!read_strings(value, "granularities", strings_a_)) return false;
+  out = wavefront::GranularitySet();
+  for (std::size_t index = 0; index < strings_a_.size(); ++index) {
+    const std::string_view name = strings_a_[index];
+    if (name == "minute") {
+      out |= wavefront::Granularity::minute;
+    } else if (name == "hour") {
+      out |= wavefront::Granularity::hour;
+    } else if (name == "day") {
+      out |= wavefront::Granularity::day;
+    } else {
+      return fail(ErrorCode::malformed_line, "granularities are \"minute\", \"hour\" or \"day\"",
+                  &value->items[index]);
+    }
+  }
+  return true;
+}
+
+bool JsonlImporter::read_span_logs(const Value* value) {
+  span_logs_.clear();
+  if (!present(value)) return true;
+  if (!value->is_array()) {
+    return fail(ErrorCode::malformed_line, "\"span_logs\" must be a list, got " + type_of(*value), value);
+  }
+  if (log_fields_.size() < value->items.size()) log_fields_.resize(value->items.size());
+  for (std::size_t index = 0; index < value->items.size(); ++index) {
+    const Value& log = value->items[index];
+    if (!log.is_object()) {
+      return fail(ErrorCode::malformed_line, "span logs must be objects {\"timestamp_us\", \"fields\"}",
+                  &log);
+    }
+    for (const auto& member : log.members) {
+      if (member.first != "timestamp_us" && member.first != "fields") {
+        return fail(ErrorCode::malformed_line,
+                    "unknown span log field " + wavefront::format::quote_for_message(member.first) +
+                        " (fields: timestamp_us, fields)",
+                    &member.second);
+      }
+    }
+    const Value* timestamp = log.find("timestamp_us");
+    if (timestamp == nullptr)
+      return fail(ErrorCode::malformed_line, "span log without \"timestamp_us\"", &log);
+    const std::optional<std::int64_t> micros = wavefront::json::as_int64(*timestamp);
+    if (!micros) return fail(ErrorCode::invalid_number, "\"timestamp_us\" must be an integer", timestamp);
+    if (!read_tags(log.find("fields"), "fields", log_fields_[index])) return false;
+    span_logs_.emplace_back(*micros, log_fields_[index]);
+  }
+  return true;
+}
+
+bool JsonlImporter::send_call(const Value& call, std::string_view kind, std::uint64_t line_number) {
+  auto string_field = [&](std::string_view key, bool required, std::string_view& out) {
+    const Value* value = call.find(key);
+    if (!present(value)) {
+      if (required) return fail(ErrorCode::malformed_line, "missing \"" + std::string(key) + "\"", &call);
+      return true;
+    }
+    if (!value->is_string()) {
+      return fail(ErrorCode::malformed_line,
+                  "\"" + std::string(key) + "\" must be a string, got " + type_of(*value), value);
+    }
+    out = value->text;
+    return true;
+  };
+  auto integer_field = [&](std::string_view key, bool required, std::optional<std::int64_t>& out) {
+    const Value* value = call.find(key);
+    if (!present(value)) {
+      if (required) return fail(ErrorCode::malformed_line, "missing \"" + std::string(key) + "\"", &call);
+      return true;
+    }
+    out = wavefront::json::as_int64(*value);
+    if (!out) {
+      return fail(ErrorCode::invalid_number,
+                  "\"" + std::string(key) + "\" must be an integer, got " +
+                      (value->is_number() ? std::string(value->text) : type_of(*value)),
+                  value);
+    }
+    return true;
+  };
+
+  std::string_view name;
+  std::string_view source;
+  if (!string_field("name", true, name) || !string_field("source", false, source)) return false;
+  Status status;
+  if (kind == "metric" || kind == "delta" || kind == "distribution") {
+    std::optional<std::int64_t> timestamp;
+    if (!integer_field("timestamp", false, timestamp) || !read_tags(call.find("tags"), "tags", tags_)) {
+      return false;
+    }
+    if (kind == "distribution") {
+      wavefront::GranularitySet granularities;
+      if (!read_centroids(call.find("centroids")) ||
+          !read_granularities(call.find("granularities"), granularities)) {
+        return false;
+      }
+      status = context_.sent(
+          context_.sender().send_distribution(name, centroids_, granularities, timestamp, source, tags_));
+    } else {
+      const Value* value = call.find("value");
+      if (value == nullptr) return fail(ErrorCode::malformed_line, "missing \"value\"", &call);
+      const std::optional<double> number = number_of(*value);
+      if (!number) {
+        return fail(ErrorCode::invalid_number,
+                    "\"value\" must be a number (or \"NaN\", \"Infinity\", \"-Infinity\"), got " +
+                        (value->is_string() ? "\"" + std::string(value->text) + "\"" : type_of(*value)),
+                    value);
+      }
+      status =
+          kind == "metric"
+              ? context_.send_value(name, *number, timestamp, source, tags_)
+              : context_.sent(context_.sender().send_delta_counter(name, *number, timestamp, source, tags_));
+    }
+  } else if (kind == "span") {
+    std::optional<std::int64_t> start_ms;
+    std::optional<std::int64_t> duration_ms;
+    std::string_view trace_id;
+    std::string_view span_id;
+    if (!integer_field("start_ms", true, start_ms) || !integer_field("duration_ms", true, duration_ms) ||
+        !string_field("trace_id", true, trace_id) || !string_field("span_id", true, span_id) ||
+        !read_strings(call.find("parents"), "parents", strings_a_) ||
+        !read_strings(call.find("follows_from"), "follows_from", strings_b_) ||
+        !read_tags(call.find("tags"), "tags", tags_) || !read_span_logs(call.find("span_logs"))) {
+      return false;
+    }
+    status = context_.sent(context_.sender().send_span(name, *start_ms, *duration_ms, source, trace_id,
+                                                       span_id, strings_a_, strings_b_, tags_, span_logs_));
+  } else {  // event
+    std::optional<std::int64_t> start_ms;
+    std::optional<std::int64_t> end_ms;
+    if (!integer_field("start_ms", true, start_ms) || !integer_field("end_ms", false, end_ms) ||
+        !read_tags(call.find("annotations"), "annotations", tags_) ||
+        !read_strings(call.find("tags"), "tags", strings_a_)) {
+      return false;
+    }
+    status = context_.sent(
+        context_.sender().send_event(name, *start_ms, end_ms.value_or(0), source, tags_, strings_a_));
+  }
+  if (!status.ok()) {
+    const std::string_view field = field_of(status, kind);
+    const Value* at = field.empty() ? &call : call.find(field);
+    context_.report(status, line_number, column_of(offset_of(at != nullptr ? at : &call)));
+  }
+  return true;
+}
+
+}  // namespace wfsend::import

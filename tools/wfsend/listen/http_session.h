@@ -1,0 +1,114 @@
+// The HTTP side of a `wfsend listen` connection: routes each request, reads its body into lines, holds
+// the results until the request is complete and answers as a Wavefront proxy would.
+//
+//   POST <any path>?f=wavefront|histogram|trace|spanLogs|event   lines (gzip with Content-Encoding: gzip)
+//   POST /api/v2/event                                           one direct-ingestion event as JSON
+//   GET|HEAD /health, /stats                                     200 "ok", or the counters as JSON
+// A /report request is answered 202 once its body is read, even when some lines were bad (they are
+// reported on stderr, as the proxy logs them); 413 when the body decodes to more than max_body_bytes,
+// in which case none of its lines is kept. With a token configured, requests without
+// `Authorization: Bearer <token>` get 401 (compared in constant time; the token is never printed).
+//
+// A Connection that sniffed HTTP owns one session and feeds it what it reads; answers go to the
+// connection's Replies. Bad requests are answered and the connection closed; requests that must be
+// refused before their body is read are answered at once (no 100 Continue) and the connection closed,
+// unless the body is small and already on its way, which is then read and dropped to keep the
+// connection.
+//
+// Thread-safety: not thread-safe; used by the receiver's event-loop thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "wfsend/listen/context.h"
+#include "wfsend/listen/http_request.h"
+#include "wfsend/listen/ingest.h"
+#include "wfsend/listen/line_input.h"
+
+namespace wfsend::listen {
+
+// What a connection has to send back to its client.
+struct Replies {
+  std::string bytes;
+  std::size_t sent = 0;
+  bool close_after = false;  // close (after draining the client) once bytes are sent
+  std::size_t unsent() const noexcept { return bytes.size() - sent; }
+};
+
+class HttpSession final : private LineTarget {
+ public:
+  using Clock = LoopContext::Clock;
+  // Past this many unsent answer bytes (a client pipelining without reading), no new request starts.
+  static constexpr std::size_t kMaxUnsentReplies = std::size_t{64} * 1024;
+
+  HttpSession(LoopContext& context, Replies& replies, LineFilter port_filter, std::string peer_ip,
+              std::string peer_label);
+  ~HttpSession();
+  HttpSession(const HttpSession&) = delete;
+  HttpSession& operator=(const HttpSession&) = delete;
+
+  // Processes received bytes and returns how many were used: fewer than given when a body's
+  // decompressed output is over this turn's budget (call resume() on a later turn first) or answers
+  // are backed up. After an answer that closes the connection, the rest is of no interest.
+  std::size_t process(std::string_view data, std::size_t& budget);
+  void resume(std::size_t& budget);
+  bool has_leftover() const noexcept { return input_.has_leftover(); }
+  bool in_request() const noexcept { return parser_.in_request(); }
+  Clock::time_point request_started() const noexcept { return started_; }
+  // The request deadline passed: answers 408 (the connection then closes).
+  void on_request_timeout();
+  // The client closed its side: reports a request left unfinished.
+  void on_peer_closed();
+
+ private:
+  enum class BodyAction : std::uint8_t { discard, lines, event_json };
+
+  void on_head();
+  void route_post(const HttpRequest& request);
+  void on_body(std::string_view piece, std::size_t& budget);
+  void on_complete();
+  void complete_lines();
+  void complete_event();
+  void handle(LineInput::Outcome outcome);
+  // Answers now, drops what the request produced and closes the connection.
+  void abandon(int status, std::string_view message);
+  void decide(int status, std::string body, std::string headers = {});
+  void respond(int status, std::string_view body, bool close, std::string_view headers = {});
+  bool authorized(const HttpRequest& request) const noexcept;
+  std::uint64_t raw_body_limit() const noexcept;
+  void reserve_staging();
+  void release_staging();
+  Origin origin() const noexcept { return Origin{peer_ip_, label_}; }
+
+  void on_line(std::string_view line, std::uint64_t number) override;
+  void on_too_long(std::string_view start, std::uint64_t number) override;
+
+  LoopContext& context_;
+  Replies& replies_;
+  const LineFilter port_filter_;
+  const std::string peer_ip_;
+  const std::string peer_label_;
+  HttpRequestParser parser_;
+  LineInput input_;
+
+  // The request in progress.
+  std::uint64_t request_number_ = 0;
+  std::string label_;
+  Clock::time_point started_{};
+  BodyAction action_ = BodyAction::discard;
+  LineFilter filter_ = LineFilter::any;
+  bool gzip_ = false;
+  int decided_status_ = 0;  // an answer chosen from the head, sent once the body is read
+  std::string decided_body_;
+  std::string decided_headers_;
+  Tally tally_;
+  std::string staging_;  // accepted canonical lines, or the event JSON, until the request completes
+  std::size_t reserved_ = 0;
+  bool over_budget_ = false;
+  std::uint64_t raw_body_bytes_ = 0;
+};
+
+}  // namespace wfsend::listen

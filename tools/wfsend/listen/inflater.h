@@ -1,0 +1,47 @@
+// Incremental gzip decompression for `wfsend listen` (private to tools/wfsend/listen/).
+//
+// A gzip-compressed TCP stream and each `Content-Encoding: gzip` HTTP body go through one Inflater:
+// the caller passes whatever compressed bytes it has and an output buffer of its choosing, so it
+// decides how much output one call may produce. That is the gzip-bomb defence: nothing here grows
+// with the data, and the caller stops (413, or its turn is over) when the output passes its budget.
+// Concatenated gzip members are read one after the other, as `gzip -d` does.
+//
+// Thread-safety: not thread-safe; one Inflater per stream, used by the event-loop thread.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace wfsend::listen {
+
+class Inflater {
+ public:
+  struct Result {
+    std::size_t consumed = 0;  // compressed bytes used
+    std::size_t produced = 0;  // bytes written to the output
+    bool error = false;        // corrupt data; `message` says what zlib said
+    std::string message;
+  };
+
+  Inflater();
+  ~Inflater();
+  Inflater(const Inflater&) = delete;
+  Inflater& operator=(const Inflater&) = delete;
+
+  // Decompresses from `input` into output[0, capacity): stops when the input is used up or the
+  // output is full.
+  Result inflate(std::string_view input, char* output, std::size_t capacity);
+  // True when no member has started or the last one ended (a complete stream so far).
+  bool at_member_boundary() const noexcept { return !in_member_; }
+  // Forgets the stream (the next byte starts a new gzip member). Keeps zlib's memory.
+  void reset();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+  bool in_member_ = false;
+};
+
+}  // namespace wfsend::listen

@@ -1,0 +1,88 @@
+// Paced decompression and splitting of one stream of lines; see line_input.h.
+#include "wfsend/listen/line_input.h"
+
+#include <algorithm>
+
+namespace wfsend::listen {
+
+LineInput::LineInput(std::size_t max_line_length, std::string& scratch)
+    : splitter_(max_line_length), scratch_(scratch) {}
+
+void LineInput::start(bool gzip, std::size_t max_decoded) {
+  splitter_.reset();
+  gzip_ = gzip;
+  max_decoded_ = max_decoded;
+  decoded_ = 0;
+  leftover_.clear();
+  leftover_offset_ = 0;
+  error_.clear();
+  if (gzip_) {
+    if (inflater_ == nullptr) inflater_ = std::make_unique<Inflater>();
+    inflater_->reset();
+  }
+}
+
+void LineInput::release_memory() {
+  splitter_.release_memory();
+  if (leftover_.capacity() > 0 && leftover_.empty()) std::string().swap(leftover_);
+}
+
+void LineInput::split(std::string_view data, LineTarget& target) {
+  splitter_.feed(
+      data, [&](std::string_view line, std::uint64_t number) { target.on_line(line, number); },
+      [&](std::string_view start, std::uint64_t number) { target.on_too_long(start, number); });
+}
+
+LineInput::Outcome LineInput::feed(std::string_view piece, LineTarget& target, std::size_t& budget) {
+  if (!gzip_) {
+    decoded_ += piece.size();
+    if (max_decoded_ != 0 && decoded_ > max_decoded_) return Outcome::too_large;
+    split(piece, target);
+    budget -= std::min(budget, piece.size());
+    return Outcome::ok;
+  }
+  std::size_t consumed = 0;
+  const Outcome outcome = inflate(piece, consumed, target, budget);
+  if (outcome == Outcome::budget_spent) {
+    leftover_.assign(piece.data() + consumed, piece.size() - consumed);
+    leftover_offset_ = 0;
+  }
+  return outcome;
+}
+
+LineInput::Outcome LineInput::resume(LineTarget& target, std::size_t& budget) {
+  if (!has_leftover()) return Outcome::ok;
+  std::size_t consumed = 0;
+  const Outcome outcome =
+      inflate(std::string_view(leftover_).substr(leftover_offset_), consumed, target, budget);
+  leftover_offset_ += consumed;
+  if (outcome != Outcome::budget_spent) {
+    leftover_.clear();
+    leftover_offset_ = 0;
+  }
+  return outcome;
+}
+
+LineInput::Outcome LineInput::inflate(std::string_view input, std::size_t& consumed, LineTarget& target,
+                                      std::size_t& budget) {
+  while (consumed < input.size()) {
+    if (budget == 0) return Outcome::budget_spent;
+    Inflater::Result result = inflater_->inflate(input.substr(consumed), scratch_.data(), scratch_.size());
+    consumed += result.consumed;
+    if (result.error) {
+      error_ = std::move(result.message);
+      return Outcome::corrupt;
+    }
+    if (result.consumed == 0 && result.produced == 0) {
+      error_ = "gzip data makes no progress";
+      return Outcome::corrupt;
+    }
+    decoded_ += result.produced;
+    if (max_decoded_ != 0 && decoded_ > max_decoded_) return Outcome::too_large;
+    split(std::string_view(scratch_.data(), result.produced), target);
+    budget -= std::min(budget, result.produced);
+  }
+  return Outcome::ok;
+}
+
+}  // namespace wfsend::listen

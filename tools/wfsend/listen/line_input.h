@@ -1,0 +1,86 @@
+// One stream of lines for `wfsend listen`: a TCP connection's bytes or one HTTP body, plain or gzip,
+// fed in pieces and handed to a LineTarget line by line.
+//
+// Connections (raw TCP) and HTTP sessions own one each. Decompression is paced: a feed or resume
+// produces at most `budget` decompressed bytes (the caller's share of one event-loop turn); the
+// compressed rest of the piece is kept (at most one piece) and continued on a later turn, so a client
+// sending highly compressed data cannot hold the loop. With max_decoded set (HTTP bodies), the stream
+// stops as too_large once it decodes to more than that: the gzip-bomb defence.
+//
+// Thread-safety: not thread-safe; used by the receiver's event-loop thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "wfsend/listen/inflater.h"
+#include "wfsend/listen/line_splitter.h"
+
+namespace wfsend::listen {
+
+class LineTarget {
+ public:
+  virtual void on_line(std::string_view line, std::uint64_t number) = 0;
+  // A line longer than the limit: its first bytes; the rest of it is skipped.
+  virtual void on_too_long(std::string_view start, std::uint64_t number) = 0;
+
+ protected:
+  ~LineTarget() = default;
+};
+
+class LineInput {
+ public:
+  enum class Outcome : std::uint8_t {
+    ok,            // the piece (or the leftover) is done
+    budget_spent,  // compressed bytes are left over: resume() on a later turn
+    too_large,     // decoded past max_decoded; the stream is over
+    corrupt,       // not gzip, or damaged; error() says how
+  };
+
+  // `scratch` receives decompressed bytes before they are split (shared by all streams of the loop).
+  LineInput(std::size_t max_line_length, std::string& scratch);
+
+  // Starts a new stream. max_decoded 0 means no limit.
+  void start(bool gzip, std::size_t max_decoded);
+  Outcome feed(std::string_view piece, LineTarget& target, std::size_t& budget);
+  Outcome resume(LineTarget& target, std::size_t& budget);
+  bool has_leftover() const noexcept { return leftover_offset_ < leftover_.size(); }
+
+  // Ends the stream: an unfinished last line goes to on_last(std::string_view line, std::uint64_t number).
+  // Returns false when a gzip member was cut short.
+  template <class OnLast>
+  bool finish(OnLast&& on_last) {
+    splitter_.finish(on_last);
+    const bool complete = !gzip_ || inflater_ == nullptr || inflater_->at_member_boundary();
+    leftover_.clear();
+    leftover_offset_ = 0;
+    return complete;
+  }
+
+  bool gzip() const noexcept { return gzip_; }
+  bool in_line() const noexcept { return splitter_.in_line(); }
+  std::uint64_t line_number() const noexcept { return splitter_.line_number(); }
+  std::uint64_t decoded_bytes() const noexcept { return decoded_; }
+  const std::string& error() const noexcept { return error_; }
+  // Gives back the memory of long lines and left-over bytes between streams.
+  void release_memory();
+
+ private:
+  Outcome inflate(std::string_view input, std::size_t& consumed, LineTarget& target, std::size_t& budget);
+  void split(std::string_view data, LineTarget& target);
+
+  LineSplitter splitter_;
+  std::string& scratch_;
+  std::unique_ptr<Inflater> inflater_;
+  bool gzip_ = false;
+  std::size_t max_decoded_ = 0;
+  std::uint64_t decoded_ = 0;
+  std::string leftover_;
+  std::size_t leftover_offset_ = 0;
+  std::string error_;
+};
+
+}  // namespace wfsend::listen

@@ -1,0 +1,65 @@
+// The settings of a `wfsend listen` receiver: ports, the optional HTTP token, where accepted lines go,
+// and every bound that keeps its memory and connection slots limited whatever the clients do.
+//
+// listen_command.cc fills one from the command line; tests and benchmarks fill one directly and give
+// it to Receiver::create (receiver.h). Memory stays below roughly
+//   max_connections x (max_line_length + 2 x kReadChunkBytes + max_head_bytes + zlib's ~45 KiB)
+//   + max_buffered_bytes (HTTP request results held until each request is complete)
+// plus the output buffer, whatever clients send.
+//
+// Thread-safety: a plain value.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace wfsend::listen {
+
+// Bytes read from a socket in one turn of the event loop.
+inline constexpr std::size_t kReadChunkBytes = std::size_t{128} * 1024;
+
+struct ReceiverOptions {
+  std::string host = "127.0.0.1";  // address to bind (IPv4 or IPv6 literal, or a name)
+  std::uint16_t port = 2878;       // the push port: every kind of line, detected per line; 0 = any free port
+  std::optional<std::uint16_t> distribution_port;  // distribution lines only; 0 = any free port
+  std::optional<std::uint16_t> tracing_port;       // span and span-log lines only; 0 = any free port
+
+  // When set, every HTTP request but GET /health and GET /stats needs `Authorization: Bearer <token>`
+  // (401 otherwise). Raw TCP lines need no token, as on a proxy.
+  std::string token;
+
+  // Accepted lines in canonical form are written to this descriptor (the receiver does not close it);
+  // -1 counts them only. Rejected lines and refused requests are reported on report_fd (-1: nowhere).
+  int output_fd = -1;
+  int report_fd = 2;
+  // Reports beyond this many per second are counted and summarized instead of printed.
+  std::size_t max_reports_per_second = 100;
+
+  std::size_t max_connections = 256;  // more are accepted and closed at once
+  // A connection that sends nothing for this long is closed.
+  std::chrono::milliseconds idle_timeout{60000};
+  // An HTTP request, or a TCP line, not complete this long after its first byte is refused (408) and
+  // its connection closed: a client trickling bytes cannot hold a slot forever.
+  std::chrono::milliseconds request_timeout{30000};
+  // After a final answer that closes the connection, unread request bytes are drained this long so
+  // that the client reads the answer instead of a reset.
+  std::chrono::milliseconds linger_timeout{2000};
+  // At shutdown, data clients already sent is processed for at most this long.
+  std::chrono::milliseconds drain_timeout{2000};
+
+  // Bytes; longer lines are refused (line_too_long) without being stored.
+  std::size_t max_line_length = std::size_t{1024} * 1024;
+  std::size_t max_body_bytes = std::size_t{16} * 1024 * 1024;  // HTTP body after decompression; 413 above
+  std::size_t max_head_bytes = std::size_t{64} * 1024;         // HTTP request line and headers; 431 above
+  // The results of HTTP requests are held until each request is complete (a request refused with
+  // 413 must leave nothing behind, as on a proxy); all connections together hold at most this much,
+  // and a request that would need more is answered 503.
+  std::size_t max_buffered_bytes = std::size_t{256} * 1024 * 1024;
+  // Decompressed bytes one connection may produce per turn before the others get theirs.
+  std::size_t turn_budget_bytes = std::size_t{1024} * 1024;
+};
+
+}  // namespace wfsend::listen

@@ -1,0 +1,33 @@
+// wfsend: send points, import files, lint lines and run a local receiver; see `wfsend --help`.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+
+#include "wavefront/version.h"
+#include "wfsend/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "wfsend " WAVEFRONT_VERSION_STRING
+      ": send data to Wavefront, import CSV/JSONL/wire-format files, lint lines, run a local receiver.\n"
+      "Exit codes: 0 all sent, 1 some input refused, 2 usage error, 3 some data not delivered, "
+      "130 interrupted."};
+  app.require_subcommand(1, 1);
+  app.set_version_flag("--version", WAVEFRONT_VERSION_STRING);
+  int exit_code = wfsend::kExitOk;
+  wfsend::add_send_command(app, exit_code);
+  wfsend::add_import_command(app, exit_code);
+  wfsend::add_lint_command(app, exit_code);
+  wfsend::add_listen_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? 0 : wfsend::kExitUsage;
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "wfsend: internal error: %s\n", error.what());
+    return wfsend::kExitInternal;
+  }
+  return exit_code;
+}
