@@ -168,9 +168,8 @@ HttpRequestParser::Result HttpRequestParser::parse_head(std::string_view input) 
   // The head ends at the first empty line (CRLF CRLF, or bare LFs).
   std::size_t search = old_size >= 2 ? old_size - 2 : 0;
   for (;;) {
-    const void* found = std::memchr(head_.data() + search, '\n', head_.size() - search);
-    if (found == nullptr) break;
-    const std::size_t newline = static_cast<std::size_t>(static_cast<const char*>(found) - head_.data());
+    const std::size_t newline = head_.find('\n', search);
+    if (newline == std::string::npos) break;
     std::size_t end = 0;
     if (newline + 1 < head_.size() && head_[newline + 1] == '\n') {
       end = newline + 2;

@@ -52,8 +52,7 @@ std::size_t HttpSession::process(std::string_view data, std::size_t& budget) {
       case HttpRequestParser::Step::need_more:
         return used;
       case HttpRequestParser::Step::error:
-        context_.stats.add(context_.stats.http_requests);
-        label_ = peer_label_ + " request " + std::to_string(request_number_ + 1);
+        count_headless_request();
         respond(parser_.error_status(), parser_.error_message() + "\n", true);
         return used;
       case HttpRequestParser::Step::head:
@@ -78,9 +77,17 @@ void HttpSession::resume(std::size_t& budget) {
 
 void HttpSession::on_request_timeout() {
   if (!parser_.in_request() || replies_.close_after) return;
+  count_headless_request();
   respond(408,
           "request not complete within " + std::to_string(context_.options.request_timeout.count()) + " ms\n",
           true);
+}
+
+void HttpSession::count_headless_request() {
+  if (parser_.head_done()) return;  // on_head counted it
+  ++request_number_;
+  context_.stats.add(context_.stats.http_requests);
+  label_ = peer_label_ + " request " + std::to_string(request_number_);
 }
 
 void HttpSession::on_peer_closed() {

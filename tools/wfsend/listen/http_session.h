@@ -66,6 +66,8 @@ class HttpSession final : private LineTarget {
  private:
   enum class BodyAction : std::uint8_t { discard, lines, event_json };
 
+  // A request answered before its head was understood (400, 408, 431) still counts as one.
+  void count_headless_request();
   void on_head();
   void route_post(const HttpRequest& request);
   void on_body(std::string_view piece, std::size_t& budget);
