@@ -3,9 +3,12 @@
 
 #include <cstdio>
 #include <exception>
+#include <string>
+#include <vector>
 
 #include "wavefront/version.h"
 #include "wfsend/commands.h"
+#include "wfsend/process_title.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -20,8 +23,12 @@ int main(int argc, char** argv) {
   wfsend::add_import_command(app, exit_code);
   wfsend::add_lint_command(app, exit_code);
   wfsend::add_listen_command(app, exit_code);
+  // Tokens in arguments are copied for the parser and blanked in the process title.
+  const std::vector<std::string> arguments = wfsend::hide_secrets(argc, argv);
+  std::vector<const char*> argument_pointers;
+  for (const std::string& argument : arguments) argument_pointers.push_back(argument.c_str());
   try {
-    app.parse(argc, argv);
+    app.parse(argc, argument_pointers.data());
   } catch (const CLI::ParseError& error) {
     const int code = app.exit(error);
     return code == 0 ? 0 : wfsend::kExitUsage;
