@@ -101,6 +101,25 @@ TEST(ProxyFaults, KillAndRestartLosesOnlyWhatWasHandedToDeadConnections) {
   EXPECT_GE(stats.connects, 2u);
 }
 
+// Found by the fault soak: a proxy that stopped reading and was then killed just before close() lost
+// lines no later delivery noticed; close() must count them as possibly lost, not leave them delivered.
+TEST(ProxyFaults, LinesLostToAProxyKilledBeforeCloseCountAsPossiblyLost) {
+  FakeProxy::Options options;
+  options.behavior = FakeProxy::Behavior::stop_reading();
+  auto proxy = FakeProxy::start(options);
+  ASSERT_TRUE(proxy);
+  auto client = make_client(fast_config("127.0.0.1", proxy->port()));
+  send_numbered(*client, 0, 2000);
+  ASSERT_TRUE(client->flush(10s).ok());  // written into the kernel's buffers, never read
+  proxy->stop();                         // killed: everything unread is gone
+  client->close(5s);
+  const TypeStats metric = client->stats()[DataType::metric];
+  EXPECT_EQ(metric.delivered, 2000u);
+  EXPECT_GE(proxy->line_count() + metric.possibly_lost, metric.delivered)
+      << "received " << proxy->line_count() << ", possibly lost " << metric.possibly_lost;
+  EXPECT_GT(metric.possibly_lost, 0u);
+}
+
 TEST(ProxyFaults, ConnectionsClosedOrResetMidStreamNeverTearALine) {
   for (const auto behavior :
        {FakeProxy::Behavior::close_after_bytes(20'000), FakeProxy::Behavior::reset_after_bytes(20'000)}) {
