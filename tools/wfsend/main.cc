@@ -10,7 +10,9 @@
 #include "wfsend/commands.h"
 #include "wfsend/process_title.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   CLI::App app{
       "wfsend " WAVEFRONT_VERSION_STRING
       ": send data to Wavefront, import CSV/JSONL/wire-format files, lint lines, run a local receiver.\n"
@@ -26,15 +28,26 @@ int main(int argc, char** argv) {
   // Tokens in arguments are copied for the parser and blanked in the process title.
   const std::vector<std::string> arguments = wfsend::hide_secrets(argc, argv);
   std::vector<const char*> argument_pointers;
+  argument_pointers.reserve(arguments.size());
   for (const std::string& argument : arguments) argument_pointers.push_back(argument.c_str());
   try {
     app.parse(argc, argument_pointers.data());
   } catch (const CLI::ParseError& error) {
     const int code = app.exit(error);
     return code == 0 ? 0 : wfsend::kExitUsage;
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "wfsend: internal error: %s\n", error.what());
-    return wfsend::kExitInternal;
   }
   return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "wfsend: internal error: %s\n", error.what());
+  } catch (...) {
+    std::fprintf(stderr, "wfsend: internal error: unknown exception\n");
+  }
+  return wfsend::kExitInternal;
 }

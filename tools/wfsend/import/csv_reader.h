@@ -31,9 +31,9 @@ namespace wfsend::import {
 struct CsvReaderOptions {
   char delimiter = ',';
   // Memory bound: a record (with its quoted newlines) longer than this stops the reader.
-  std::size_t max_record_bytes = 16 * 1024 * 1024;
+  std::size_t max_record_bytes = std::size_t{16} * 1024 * 1024;
   // The buffer read into (it grows, up to max_record_bytes, only for a record that does not fit).
-  std::size_t buffer_bytes = 1024 * 1024;
+  std::size_t buffer_bytes = std::size_t{1024} * 1024;
 };
 
 // A place in the input: 1-based physical line and character (code point) column.

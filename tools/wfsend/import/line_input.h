@@ -21,8 +21,8 @@ class LineInput {
  public:
   enum class Result { line, too_long, end, error };
 
-  explicit LineInput(ByteSource& source, std::size_t max_line_bytes = 16 * 1024 * 1024,
-                     std::size_t buffer_bytes = 1024 * 1024);
+  explicit LineInput(ByteSource& source, std::size_t max_line_bytes = std::size_t{16} * 1024 * 1024,
+                     std::size_t buffer_bytes = std::size_t{1024} * 1024);
 
   // The next line (line_number() is its 1-based number), a line that was too long (skipped), the end
   // of the input, or a read error (error() says what; reading stops).
