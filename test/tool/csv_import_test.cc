@@ -268,6 +268,19 @@ TEST(CsvAggregate, ValuesBecomeDistributionsPerSeriesAndBinFromTheRowTimestamps)
   EXPECT_EQ(harness.aggregator.distributions_sent(), 4u);
 }
 
+// Found by csv_fuzz: a time in the first minute after the epoch has the bin start 0, which no
+// distribution may carry; it is refused at its row, not later when its bin is sent.
+TEST(CsvAggregate, ATimeInTheBinStartingAtTheEpochIsRefusedAtItsRow) {
+  AggregatorOptions aggregator_options;
+  aggregator_options.granularity = wavefront::Granularity::minute;
+  Harness harness(ValueMode::aggregate, 0, aggregator_options);
+  CsvImportOptions options = values({"lat"});
+  options.timestamp_column = "t";
+  ASSERT_TRUE(harness.import_csv("t,lat\n30,1\n1700000040,2\n", options).ok());
+  EXPECT_THAT(harness.lines(), ElementsAre(StartsWith("!M 1700000040 #1 2 ")));
+  EXPECT_THAT(harness.problem_lines(), ElementsAre(StartsWith("in:2:4: invalid_timestamp: ")));
+}
+
 TEST(CsvAggregate, CompletedBinsAreSentAsTheDataMovesOnAndMemoryStaysBounded) {
   AggregatorOptions aggregator_options;
   aggregator_options.max_open_digests = 3;

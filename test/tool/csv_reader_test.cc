@@ -235,5 +235,32 @@ TEST(CsvReader, ReadErrorsAreFatalAndMarked) {
   EXPECT_EQ(reader.next(record), CsvReader::Result::end);
 }
 
+// Found by csv_fuzz: a quote still open at the end of the input was located through the previous
+// record's bytes (a use after free once the buffer had grown).
+TEST(CsvReader, AnOpenQuoteAtTheEndIsLocatedInItsOwnRecord) {
+  for (const std::string& text : {std::string("\"never closed"),
+                                 std::string("a,b\n") + std::string(300, 'x') + ",\"open\nstill open"}) {
+    for_each_chunking(text, [&](const ReadResult& result) {
+      ASSERT_EQ(result.errors.size(), 1u);
+      EXPECT_TRUE(result.errors[0].fatal);
+      EXPECT_EQ(result.errors[0].position.line, text[0] == '"' ? 1u : 2u);
+      EXPECT_EQ(result.errors[0].position.column, text[0] == '"' ? 1u : 302u);
+    });
+  }
+}
+
+// Found by csv_fuzz: after a quoted field with "" and a line break, the columns of the fields after
+// it counted multi-byte characters wrongly (unescaping in place moved the bytes under them).
+TEST(CsvReader, ColumnsAfterAnEscapedMultilineFieldCountCharacters) {
+  const std::string text = "\"a\"\"b\n\xC3\xA9\xC3\xA9\",x,y\n";
+  for_each_chunking(text, [&](const ReadResult& result) {
+    ASSERT_EQ(result.records.size(), 1u);
+    EXPECT_EQ(result.records[0], (std::vector<std::string>{"a\"b\n\xC3\xA9\xC3\xA9", "x", "y"}));
+    EXPECT_EQ(result.positions[0][1].line, 2u);
+    EXPECT_EQ(result.positions[0][1].column, 5u);  // é é " , then x
+    EXPECT_EQ(result.positions[0][2].column, 7u);
+  });
+}
+
 }  // namespace
 }  // namespace wfsend::import

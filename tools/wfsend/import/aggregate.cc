@@ -52,8 +52,13 @@ Status Aggregator::add(std::string_view name, double value, wavefront::Timestamp
     return Status(ErrorCode::non_finite_value, "value must be finite to be aggregated");
   }
   const std::int64_t seconds = timestamp ? *timestamp : static_cast<std::int64_t>(std::time(nullptr));
-  if (seconds <= 0) {
-    return Status(ErrorCode::invalid_timestamp, "timestamp must be positive, got " + std::to_string(seconds));
+  // The distribution is sent with its bin's start, which must be positive too (found by csv_fuzz: a
+  // time in the first bin after the epoch passed here and was refused only when its bin was sent).
+  if (seconds <= 0 || bin_start_of(seconds, bin_seconds_) <= 0) {
+    return Status(ErrorCode::invalid_timestamp,
+                  "timestamp " + std::to_string(seconds) +
+                      " falls in the time bin that starts at the epoch (0); " +
+                      "an aggregated distribution is sent with its bin's start, which must be positive");
   }
   key_.clear();
   append_key_part(key_, name);

@@ -106,6 +106,7 @@ class CsvReader {
   bool skip_to_line_end_ = false;              // recovering from a bad record
   std::uint64_t next_line_ = 1;                // physical line of the next unparsed byte
   std::vector<std::uint32_t> escaped_fields_;  // fields of the record being parsed holding ""
+  std::string unescaped_;                      // their values without the doubled quotes
   bool special_[256] = {};                     // bytes that end an unquoted field
   CsvError error_;
   std::size_t bad_offset_ = 0;  // parse_record's error: byte offset from begin_, message below
