@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the benchmarks (Release) into build-bench/ and runs every one with the flags docs/benchmarks.md
-# quotes, saving each program's raw output under build-bench/results/<program>.txt. Results are only
+# quotes, saving each program's raw output under build-bench/results/<program>.txt, then regenerates
+# docs/benchmark-table.md from them (scripts/benchmark_table.sh). Results are only
 # comparable within one run (ratios to the baselines printed next to them); run on a quiet machine.
 # Usage: bash scripts/benchmarks.sh [quick]   ("quick" runs fewer repetitions, for a smoke test)
 set -euo pipefail
@@ -12,7 +13,7 @@ repetitions=5
 bash scripts/bootstrap.sh
 cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DWAVEFRONT_BUILD_TESTS=OFF >/dev/null
 cmake --build build-bench -j "$(nproc)" --target format_bench sender_bench metrics_bench t_digest_bench \
-  proxy_throughput http_throughput
+  proxy_throughput http_throughput wfsend
 
 results=build-bench/results
 mkdir -p "$results"
@@ -30,4 +31,7 @@ run metrics_bench build-bench/bench/metrics_bench --benchmark_min_time=0.2
 run proxy_throughput build-bench/bench/proxy_throughput
 run proxy_memory build-bench/bench/proxy_throughput --memory
 run http_throughput build-bench/bench/http_throughput
-echo "benchmarks: raw outputs in $results/"
+echo "== wfsend (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+bash scripts/bench_wfsend.sh
+bash scripts/benchmark_table.sh >/dev/null
+echo "benchmarks: raw outputs in $results/; the table: docs/benchmark-table.md"
