@@ -239,7 +239,7 @@ TEST(CsvReader, ReadErrorsAreFatalAndMarked) {
 // record's bytes (a use after free once the buffer had grown).
 TEST(CsvReader, AnOpenQuoteAtTheEndIsLocatedInItsOwnRecord) {
   for (const std::string& text : {std::string("\"never closed"),
-                                 std::string("a,b\n") + std::string(300, 'x') + ",\"open\nstill open"}) {
+                                  std::string("a,b\n") + std::string(300, 'x') + ",\"open\nstill open"}) {
     for_each_chunking(text, [&](const ReadResult& result) {
       ASSERT_EQ(result.errors.size(), 1u);
       EXPECT_TRUE(result.errors[0].fatal);
