@@ -2,9 +2,8 @@
 # Builds the libFuzzer targets (CMake preset `fuzz`: clang-14, ASan + UBSan) and runs each for a fixed
 # time on a scratch copy of its seed corpus in test/fuzz/corpus/. Usage: bash scripts/fuzz.sh [seconds]
 # (default 20 per target). A crash leaves its input in build-fuzz/artifacts/ and fails the script (after
-# the other targets have run). The seed corpora hold regression-* inputs of bugs found earlier; a known
-# bug not fixed yet fails its target until it is (WFSEND_FUZZ_SKIP_KNOWN_BUGS=1 steps around the known
-# ones, see docs/fuzzing.md).
+# the other targets have run). The seed corpora include the regression-* inputs of bugs found earlier,
+# which every run replays first. docs/fuzzing.md says what each target checks.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds="${1:-20}"

@@ -19,7 +19,6 @@
 #include <vector>
 
 #include "fuzz_sink.h"
-#include "known_bugs.h"
 #include "wfsend/import/aggregate.h"
 #include "wfsend/import/csv_import.h"
 #include "wfsend/import/csv_reader.h"
@@ -28,8 +27,6 @@
 #include "wfsend/import/progress.h"
 
 namespace {
-
-using wavefront::fuzzing::skip_known_bugs;
 
 using wfsend::import::CsvError;
 using wfsend::import::CsvPosition;
@@ -150,18 +147,11 @@ std::vector<Step> read_all(std::string_view text, std::size_t chunk, const CsvRe
       step.line = record.line();
       if (step.line < last_line) std::abort();
       last_line = step.line;
-      // Known bug (corpus/csv/regression-column-after-escaped-multiline): after a quoted field holding
-      // "" escapes and a line break, the columns of the fields that follow on its last line can be too
-      // large (unescaping moves bytes across the line start; continuation bytes then count).
-      bool columns_unreliable = false;
       for (std::size_t index = 0; index < record.size(); ++index) {
         const CsvPosition position = record.position(index);
         if (position.line < record.line()) std::abort();
         if (index == 0 && (position.line != record.line() || position.column != 1)) std::abort();
-        if (!columns_unreliable) check_field(map, map.offset(position), record[index], options.delimiter);
-        columns_unreliable =
-            columns_unreliable || (skip_known_bugs() && record[index].find('"') != std::string_view::npos &&
-                                   record[index].find('\n') != std::string_view::npos);
+        check_field(map, map.offset(position), record[index], options.delimiter);
         step.fields.emplace_back(record[index]);
         step.positions.push_back(position);
       }
@@ -238,14 +228,11 @@ void import_rows(std::string_view text, std::size_t chunk, const CsvReaderOption
   wfsend::import::Progress progress(false, nullptr, nullptr);
   wfsend::import::ProblemLog problems("fuzz.csv", null_output, 0, 0, &progress);
   const auto mode = static_cast<wfsend::import::ValueMode>((config / 4) % 3);
-  std::uint64_t aggregated_refusals = 0;  // all of them
-  std::uint64_t unexpected_refusals = 0;  // but the known bug
+  bool aggregated_refused = false;
   wfsend::import::AggregatorOptions aggregator_options;
   aggregator_options.max_open_digests = 8;  // reach the early sends
-  wfsend::import::Aggregator aggregator(sink, aggregator_options, [&](const wavefront::Status& status) {
-    ++aggregated_refusals;
-    if (!skip_known_bugs() || status.code() != wavefront::ErrorCode::invalid_timestamp) ++unexpected_refusals;
-  });
+  wfsend::import::Aggregator aggregator(sink, aggregator_options,
+                                        [&](const wavefront::Status&) { aggregated_refused = true; });
   wfsend::import::ImportContext context(sink, problems, progress, mode, &aggregator);
   StringSource source{std::string(text), chunk};
   CsvReader reader(source, reader_options);
@@ -254,10 +241,9 @@ void import_rows(std::string_view text, std::size_t chunk, const CsvReaderOption
   importer.run(context, reader);
   if (mode == wfsend::import::ValueMode::aggregate) {
     aggregator.finish();
-    // Values were validated when added: every distribution the aggregator sends must be accepted.
-    // Known bug (corpus/csv/regression-aggregate-epoch-bin-zero): a timestamp in the first bin after
-    // the epoch passes add() but its distribution, at bin start 0, is refused (invalid_timestamp).
-    if (unexpected_refusals != 0 || sink.refused != aggregated_refusals) std::abort();
+    // Values were validated when added: every distribution the aggregator sends must be accepted
+    // (corpus/csv/regression-aggregate-epoch-bin-zero).
+    if (aggregated_refused || sink.refused != 0) std::abort();
     if (sink.calls != aggregator.distributions_sent() || sink.calls != sink.distributions) std::abort();
     if (context.counts().sends != 0) std::abort();
   } else {
@@ -269,48 +255,11 @@ void import_rows(std::string_view text, std::size_t chunk, const CsvReaderOption
   if (context.counts().input_failed) std::abort();
 }
 
-// Whether the reader reaches the end of `text` inside a quoted field (its quote state machine, with
-// the reader's recovery: after a bad character following a closing quote, the rest of the line is
-// skipped).
-bool ends_in_open_quote(std::string_view text, char delimiter) {
-  enum class State { field_start, unquoted, quoted, after_quote, cr_after_quote, skip };
-  State state = State::field_start;
-  if (text.substr(0, kByteOrderMark.size()) == kByteOrderMark) text.remove_prefix(kByteOrderMark.size());
-  for (const char byte : text) {
-    switch (state) {
-      case State::field_start:
-        state = byte == '"'                           ? State::quoted
-                : (byte == delimiter || byte == '\n') ? State::field_start
-                                                      : State::unquoted;
-        break;
-      case State::unquoted:
-        if (byte == delimiter || byte == '\n') state = State::field_start;
-        break;
-      case State::quoted:
-        if (byte == '"') state = State::after_quote;
-        break;
-      case State::after_quote:
-        state = byte == '"'                           ? State::quoted
-                : (byte == delimiter || byte == '\n') ? State::field_start
-                : byte == '\r'                        ? State::cr_after_quote
-                                                      : State::skip;
-        break;
-      case State::cr_after_quote:
-        state = byte == '\n' ? State::field_start : State::skip;
-        break;
-      case State::skip:
-        if (byte == '\n') state = State::field_start;
-        break;
-    }
-  }
-  return state == State::quoted;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
   if (size < 3) return 0;
-  std::string_view text(reinterpret_cast<const char*>(bytes) + 3, size - 3);
+  const std::string_view text(reinterpret_cast<const char*>(bytes) + 3, size - 3);
   const std::size_t chunk = bytes[0] < 240 ? 1 + bytes[0] % 48 : std::size_t{1} << (bytes[0] - 236);
   CsvReaderOptions small;
   small.delimiter = ",;\t|"[bytes[1] & 3];
@@ -319,16 +268,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
       (bytes[1] & 0x40) != 0 ? std::size_t{1} << 16 : small.buffer_bytes << ((bytes[1] >> 4) & 3);
   CsvReaderOptions large = small;
   large.buffer_bytes = small.max_record_bytes;
-
-  // Known bug (corpus/csv/regression-open-quote-*): a quote still open at the end of the input makes
-  // CsvReader::next locate the error through a record that is not the one being parsed. With
-  // WFSEND_FUZZ_SKIP_KNOWN_BUGS=1 the quote is closed here, so that fuzzing can go on past it.
-  std::string closed;
-  if (skip_known_bugs() && ends_in_open_quote(text, small.delimiter)) {
-    closed.assign(text);
-    closed += '"';
-    text = closed;
-  }
 
   const TextMap map(text);
   const std::vector<Step> chunked = read_all(text, chunk, small, map);

@@ -230,6 +230,47 @@ TEST(LineInput, PacesDecompressionByTheBudget) {
   EXPECT_EQ(collect.lines.back(), "line 4999");
 }
 
+// zlib can take every input byte it was given while it still holds output for them (the output
+// buffer was full, in the middle of a long match). That output must come out now, not when more input
+// happens to arrive, and corrupt data in those bytes must be seen now (found by listen_fuzz:
+// corpus/listen/regression-gzip-cut-then-garbage).
+TEST(LineInput, GivesOutputZlibHoldsAfterTheLastInputByte) {
+  const std::size_t trailer = 8;  // CRC-32 and size: no output comes from them
+  for (int repeats = 1; repeats <= 40; ++repeats) {
+    // Ends in a long repeat, so the member's last code is a match.
+    const std::string text = "x " + std::to_string(repeats) + "\n" + std::string(repeats * 7, 'a') + " 1\n";
+    const std::string compressed = testing::gzip(text);
+    const std::string_view deflated = std::string_view(compressed).substr(0, compressed.size() - trailer);
+    for (const std::size_t scratch_size : {std::size_t{1}, std::size_t{7}, std::size_t{64}}) {
+      for (const std::size_t piece : {std::size_t{1}, std::size_t{5}, deflated.size()}) {
+        SCOPED_TRACE(std::to_string(repeats) + " repeats, scratch " + std::to_string(scratch_size) +
+                     ", piece " + std::to_string(piece));
+        std::string scratch(scratch_size, '\0');
+        LineInput input(1000, scratch);
+        input.start(true, 0);
+        Collect collect;
+        std::size_t budget = 1 << 20;
+        for (std::size_t offset = 0; offset < deflated.size(); offset += piece) {
+          ASSERT_EQ(input.feed(deflated.substr(offset, piece), collect, budget), LineInput::Outcome::ok);
+          EXPECT_FALSE(input.has_leftover());
+        }
+        ASSERT_EQ(collect.lines.size(), 2u);  // before the trailer arrives
+        EXPECT_EQ(collect.lines.back(), std::string(repeats * 7, 'a') + " 1");
+        ASSERT_EQ(input.feed(std::string_view(compressed).substr(deflated.size()), collect, budget),
+                  LineInput::Outcome::ok);
+        EXPECT_TRUE(input.finish([](std::string_view, std::uint64_t) {}));
+        EXPECT_EQ(collect.lines.size(), 2u);
+
+        // The same stream with garbage in place of its trailer: corrupt, however small the buffer.
+        input.start(true, 0);
+        std::string damaged(deflated);
+        damaged += "\xff\xff\xff\xff\xff\xff\xff\xff";
+        EXPECT_EQ(input.feed(damaged, collect, budget), LineInput::Outcome::corrupt);
+      }
+    }
+  }
+}
+
 TEST(LineInput, StopsAGzipBombAtTheLimit) {
   std::string scratch(64 * 1024, '\0');
   LineInput input(1000, scratch);

@@ -37,7 +37,7 @@ Inflater::Result Inflater::inflate(std::string_view input, char* output, std::si
     state_->initialized = true;
   }
   constexpr std::size_t kMaxStep = UINT_MAX;  // zlib counts in unsigned int
-  while (result.consumed < input.size() && result.produced < capacity) {
+  while (result.produced < capacity) {
     const std::size_t in_size = std::min(input.size() - result.consumed, kMaxStep);
     const std::size_t out_size = std::min(capacity - result.produced, kMaxStep);
     // zlib's API is not const-correct; it never writes through next_in.
@@ -45,19 +45,22 @@ Inflater::Result Inflater::inflate(std::string_view input, char* output, std::si
     stream.avail_in = static_cast<unsigned>(in_size);
     stream.next_out = reinterpret_cast<Bytef*>(output + result.produced);
     stream.avail_out = static_cast<unsigned>(out_size);
-    in_member_ = true;
+    if (in_size > 0) in_member_ = true;
     const int code = ::inflate(&stream, Z_NO_FLUSH);
     result.consumed += in_size - stream.avail_in;
     result.produced += out_size - stream.avail_out;
     if (code == Z_STREAM_END) {
       inflateReset(&stream);  // another member may follow
       in_member_ = false;
+      if (result.consumed == input.size()) break;
     } else if (code == Z_BUF_ERROR) {
       break;  // no progress possible: needs more input or more room
     } else if (code != Z_OK) {
       result.error = true;
       result.message = stream.msg != nullptr ? stream.msg : "corrupt gzip data";
       break;
+    } else if (result.consumed == input.size() && stream.avail_out > 0) {
+      break;  // all input taken and all its output given
     }
   }
   return result;

@@ -30,8 +30,9 @@ class Inflater {
   Inflater(const Inflater&) = delete;
   Inflater& operator=(const Inflater&) = delete;
 
-  // Decompresses from `input` into output[0, capacity): stops when the input is used up or the
-  // output is full.
+  // Decompresses from `input` into output[0, capacity): stops when the output is full, or when the
+  // input is used up and zlib holds no more output. When a call fills the output, zlib may still hold
+  // output for input it has already taken (even all of it): call again, with empty input if need be.
   Result inflate(std::string_view input, char* output, std::size_t capacity);
   // True when no member has started or the last one ended (a complete stream so far).
   bool at_member_boundary() const noexcept { return !in_member_; }

@@ -15,6 +15,7 @@ void LineInput::start(bool gzip, std::size_t max_decoded) {
   decoded_ = 0;
   leftover_.clear();
   leftover_offset_ = 0;
+  output_held_ = false;
   error_.clear();
   if (gzip_) {
     if (inflater_ == nullptr) inflater_ = std::make_unique<Inflater>();
@@ -65,20 +66,22 @@ LineInput::Outcome LineInput::resume(LineTarget& target, std::size_t& budget) {
 
 LineInput::Outcome LineInput::inflate(std::string_view input, std::size_t& consumed, LineTarget& target,
                                       std::size_t& budget) {
-  while (consumed < input.size()) {
+  while (consumed < input.size() || output_held_) {
     if (budget == 0) return Outcome::budget_spent;
+    const std::size_t input_left = input.size() - consumed;
     Inflater::Result result = inflater_->inflate(input.substr(consumed), scratch_.data(), scratch_.size());
     consumed += result.consumed;
-    if (result.error) {
-      error_ = std::move(result.message);
-      return Outcome::corrupt;
-    }
-    if (result.consumed == 0 && result.produced == 0) {
-      error_ = "gzip data makes no progress";
+    output_held_ = result.produced == scratch_.size();
+    if (result.error || (input_left > 0 && result.consumed == 0 && result.produced == 0)) {
+      error_ = result.error ? std::move(result.message) : "gzip data makes no progress";
+      output_held_ = false;  // the stream is over
       return Outcome::corrupt;
     }
     decoded_ += result.produced;
-    if (max_decoded_ != 0 && decoded_ > max_decoded_) return Outcome::too_large;
+    if (max_decoded_ != 0 && decoded_ > max_decoded_) {
+      output_held_ = false;  // the stream is over
+      return Outcome::too_large;
+    }
     split(std::string_view(scratch_.data(), result.produced), target);
     budget -= std::min(budget, result.produced);
   }

@@ -47,7 +47,8 @@ class LineInput {
   void start(bool gzip, std::size_t max_decoded);
   Outcome feed(std::string_view piece, LineTarget& target, std::size_t& budget);
   Outcome resume(LineTarget& target, std::size_t& budget);
-  bool has_leftover() const noexcept { return leftover_offset_ < leftover_.size(); }
+  // Compressed bytes kept from a piece, or output zlib still holds: resume() on a later turn.
+  bool has_leftover() const noexcept { return leftover_offset_ < leftover_.size() || output_held_; }
 
   // Ends the stream: an unfinished last line goes to on_last(std::string_view line, std::uint64_t number).
   // Returns false when a gzip member was cut short.
@@ -57,6 +58,7 @@ class LineInput {
     const bool complete = !gzip_ || inflater_ == nullptr || inflater_->at_member_boundary();
     leftover_.clear();
     leftover_offset_ = 0;
+    output_held_ = false;
     return complete;
   }
 
@@ -80,6 +82,8 @@ class LineInput {
   std::uint64_t decoded_ = 0;
   std::string leftover_;
   std::size_t leftover_offset_ = 0;
+  // The last inflate filled the scratch buffer, so zlib may hold more output for input it has taken.
+  bool output_held_ = false;
   std::string error_;
 };
 
