@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the benchmarks (Release) into build-bench/ and runs every one with the flags docs/benchmarks.md
 # quotes, saving each program's raw output under build-bench/results/<program>.txt, then regenerates
-# docs/benchmark-table.md from them (scripts/benchmark_table.sh). Results are only
+# the headline table at the top of docs/benchmarks.md from them (scripts/benchmark_table.sh). Results are only
 # comparable within one run (ratios to the baselines printed next to them); run on a quiet machine.
 # Usage: bash scripts/benchmarks.sh [quick]   ("quick" runs fewer repetitions, for a smoke test)
 set -euo pipefail
@@ -17,6 +17,10 @@ cmake --build build-bench -j "$(nproc)" --target format_bench sender_bench metri
 
 results=build-bench/results
 mkdir -p "$results"
+{
+  echo "load_before $(cut -d' ' -f1 /proc/loadavg)"
+  echo "memory $(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)"
+} >"$results/machine.txt"
 google_benchmark=(--benchmark_repetitions="$repetitions" --benchmark_report_aggregates_only=true)
 run() {
   local name="$1"
@@ -33,5 +37,6 @@ run proxy_memory build-bench/bench/proxy_throughput --memory
 run http_throughput build-bench/bench/http_throughput
 echo "== wfsend (load: $(cut -d' ' -f1-3 /proc/loadavg))"
 bash scripts/bench_wfsend.sh
+echo "load_after $(cut -d' ' -f1 /proc/loadavg)" >>"$results/machine.txt"
 bash scripts/benchmark_table.sh >/dev/null
-echo "benchmarks: raw outputs in $results/; the table: docs/benchmark-table.md"
+echo "benchmarks: raw outputs in $results/; the table is at the top of docs/benchmarks.md"

@@ -17,7 +17,7 @@
 namespace wfsend::import {
 namespace {
 
-using namespace testing;  // NOLINT
+using namespace testing;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using wavefront::testing::FakeProxy;

@@ -14,7 +14,7 @@
 namespace wfsend::import {
 namespace {
 
-using namespace testing;  // NOLINT
+using namespace testing;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
