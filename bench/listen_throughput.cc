@@ -15,7 +15,6 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <fcntl.h>
 #include <algorithm>
@@ -30,6 +29,7 @@
 
 #include "wavefront/format.h"
 #include "wavefront/line_reader.h"
+#include "wavefront/transport/gzip.h"
 #include "wfsend/listen/receiver.h"
 
 namespace {
@@ -51,16 +51,8 @@ std::string make_block() {
 }
 
 std::string gzip(const std::string& data) {
-  z_stream stream{};
-  deflateInit2(&stream, 1, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&stream, data.size()), '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  deflate(&stream, Z_FINISH);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
+  std::string out;
+  if (!wavefront::transport::gzip_compress(data, 1, out).ok()) std::abort();
   return out;
 }
 

@@ -7,12 +7,12 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "support/conformance_vectors.h"
 #include "wavefront/format.h"
 #include "wavefront/line_reader.h"
 
@@ -20,37 +20,14 @@ namespace {
 
 using nlohmann::ordered_json;
 
-struct Vector {
-  std::string file;
-  std::string id;
-  ordered_json call;
-  ordered_json expect;
-};
+using Vector = wavefront::testing::ConformanceVector;
 
 std::string vectors_dir() {
   if (const char* dir = std::getenv("WAVEFRONT_VECTORS_DIR")) return dir;
   return WAVEFRONT_VECTORS_DIR;
 }
 
-std::vector<Vector> load_vectors() {
-  std::vector<Vector> vectors;
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(vectors_dir())) {
-    if (entry.path().extension() == ".jsonl") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  for (const auto& path : files) {
-    std::ifstream input(path);
-    std::string line;
-    while (std::getline(input, line)) {
-      if (line.empty()) continue;
-      ordered_json parsed = ordered_json::parse(line);
-      vectors.push_back(Vector{path.filename().string(), parsed.at("id").get<std::string>(),
-                               parsed.at("call"), parsed.at("expect")});
-    }
-  }
-  return vectors;
-}
+std::vector<Vector> load_vectors() { return wavefront::testing::load_conformance_vectors(vectors_dir()); }
 
 double number(const ordered_json& value) {
   if (value.is_string()) {
@@ -175,9 +152,6 @@ std::vector<std::string> split_lines(const std::string& text) {
   }
   return result;
 }
-
-// Test listings show the vector's id, not its bytes.
-void PrintTo(const Vector& vector, std::ostream* out) { *out << vector.file << ":" << vector.id; }
 
 class VectorTest : public testing::TestWithParam<Vector> {};
 

@@ -2,13 +2,13 @@
 // truncated streams), sizes for the progress line, and line splitting (CRLF, a last line without a
 // line end, the byte order mark, lines over the bound).
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <fstream>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "support/gzip_test_util.h"
 #include "support/subprocess.h"
 #include "wfsend/import/input.h"
 #include "wfsend/import/line_input.h"
@@ -16,21 +16,8 @@
 namespace wfsend::import {
 namespace {
 
+using wavefront::testing::gzip;
 using wavefront::testing::TempDir;
-
-std::string gzip(const std::string& text) {
-  z_stream stream{};
-  EXPECT_EQ(deflateInit2(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(deflateBound(&stream, text.size()) + 64, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  stream.avail_in = static_cast<uInt>(text.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&stream, Z_FINISH), Z_STREAM_END);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
-}
 
 void write_file(const std::string& path, const std::string& bytes) {
   std::ofstream file(path, std::ios::binary);

@@ -4,13 +4,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "import_test_util.h"
+#include "support/conformance_vectors.h"
 
 namespace wfsend::import {
 namespace {
@@ -19,29 +18,10 @@ using ::testing::ElementsAre;
 using testing::Harness;
 using ::testing::HasSubstr;
 
-struct Vector {
-  std::string id;
-  nlohmann::ordered_json call;
-  nlohmann::ordered_json expect;
-};
+using Vector = wavefront::testing::ConformanceVector;
 
 std::vector<Vector> load_vectors() {
-  std::vector<Vector> vectors;
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(IMPORT_VECTORS_DIR)) {
-    if (entry.path().extension() == ".jsonl") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  for (const auto& path : files) {
-    std::ifstream input(path);
-    std::string line;
-    while (std::getline(input, line)) {
-      if (line.empty()) continue;
-      auto parsed = nlohmann::ordered_json::parse(line);
-      vectors.push_back({parsed.at("id").get<std::string>(), parsed.at("call"), parsed.at("expect")});
-    }
-  }
-  return vectors;
+  return wavefront::testing::load_conformance_vectors(IMPORT_VECTORS_DIR);
 }
 
 class JsonlVectorTest : public ::testing::TestWithParam<Vector> {};

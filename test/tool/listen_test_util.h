@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "support/client_test_util.h"
+#include "support/gzip_test_util.h"
 #include "support/subprocess.h"
 #include "wfsend/listen/receiver.h"
 
@@ -57,19 +58,7 @@ inline std::size_t count_of(std::string_view text, std::string_view needle) {
   return count;
 }
 
-inline std::string gzip(std::string_view data, int level = 6) {
-  z_stream stream{};
-  deflateInit2(&stream, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&stream, data.size()) + 64, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  deflate(&stream, Z_FINISH);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
-}
+using wavefront::testing::gzip;
 
 // gzip of `total` zero bytes, made in pieces so the test never holds them all.
 inline std::string gzip_zeros(std::size_t total) {
