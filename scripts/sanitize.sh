@@ -23,7 +23,8 @@ bash scripts/bootstrap.sh
 export ASAN_OPTIONS=detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 # test/tsan.supp documents its one suppression (races reported inside the uninstrumented cpp-httplib).
-export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/test/tsan.supp"
+# die_after_fork=0: the library starts a fresh flusher thread in a child of fork() (test/lifecycle/).
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:die_after_fork=0:suppressions=$PWD/test/tsan.supp"
 
 if [[ -f "$build_dir/CMakeCache.txt" ]] && ! grep -q '^CMAKE_GENERATOR:INTERNAL=Ninja$' "$build_dir/CMakeCache.txt"; then
   rm -rf "$build_dir/CMakeCache.txt" "$build_dir/CMakeFiles"

@@ -12,8 +12,9 @@
 //     span.add_tag("http.method", "POST");
 //   }  // sent here, with its measured duration
 //
-// Thread-safety: ApplicationTags is a value. Heartbeater's methods are thread-safe. A ScopedSpan
-// belongs to one thread at a time.
+// Thread-safety: ApplicationTags is a value. Heartbeater's methods are thread-safe; in a child of
+// fork() it beats no more, and stopping or destroying it there does not wait. A ScopedSpan belongs
+// to one thread at a time.
 #pragma once
 
 #include <chrono>
@@ -23,7 +24,6 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -32,6 +32,10 @@
 #include "wavefront/sender.h"
 
 namespace wavefront {
+
+namespace internal {
+class OwnedThread;
+}
 
 struct WAVEFRONT_API ApplicationTags {
   std::string application;
@@ -82,7 +86,7 @@ class WAVEFRONT_API Heartbeater {
   std::condition_variable wake_;
   bool stopping_ = false;
   std::uint64_t beats_ = 0;
-  std::thread thread_;
+  std::unique_ptr<internal::OwnedThread> thread_;  // not joined after fork(): it is not in the child
 };
 
 // Times an operation and sends it as a span when it goes out of scope (or at finish()). Carries the

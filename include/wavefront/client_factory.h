@@ -14,7 +14,8 @@
 //   auto sender = wavefront::make_sender("https://" + token + "@mycluster.wavefront.com");
 //   if (!sender) std::cerr << sender.status().message() << "\n";
 //
-// Thread-safety: the factory functions are reentrant; MultiSender is safe to use from any thread.
+// Thread-safety: the factory functions are reentrant; MultiSender is safe to use from any thread,
+// and after fork() and at exit() behaves as each of its clients does (queued_sender.h).
 #pragma once
 
 #include <cstdint>

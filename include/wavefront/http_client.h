@@ -13,7 +13,9 @@
 //   config.token = api_token;
 //   auto client = wavefront::HttpClient::create(config);
 //
-// Thread-safety: all methods are safe to call concurrently from any thread.
+// Thread-safety: all methods are safe to call concurrently from any thread, close() included.
+// After fork() the child's client starts over with an empty queue on first use; at exit() a client
+// still alive is closed with close_timeout (details in queued_sender.h).
 #pragma once
 
 #include <chrono>

@@ -15,7 +15,9 @@
 // Lines are batched and written by one background thread; reconnects resolve the host again and back
 // off with jitter; a line is never split across connections. See sender.h for the guarantees.
 //
-// Thread-safety: all methods are safe to call concurrently from any thread.
+// Thread-safety: all methods are safe to call concurrently from any thread, close() included.
+// After fork() the child's client starts over with an empty queue on first use; at exit() a client
+// still alive is closed with close_timeout (details in queued_sender.h).
 #pragma once
 
 #include <chrono>

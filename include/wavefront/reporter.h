@@ -8,7 +8,9 @@
 //
 //   wavefront::Reporter reporter(registry, sender, {std::chrono::seconds(60)});
 //
-// Thread-safety: report_now() and stop() may be called from any thread.
+// Thread-safety: report_now() and stop() may be called from any thread. In a child of fork() the
+// reporter's thread does not exist: it reports no more, and stopping or destroying it there neither
+// waits nor makes the final report (the registry's values are the parent's).
 #pragma once
 
 #include <chrono>
@@ -16,7 +18,6 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -26,6 +27,10 @@
 #include "wavefront/sender.h"
 
 namespace wavefront {
+
+namespace internal {
+class OwnedThread;
+}
 
 struct ReporterConfig {
   std::chrono::milliseconds interval{60000};
@@ -64,7 +69,7 @@ class WAVEFRONT_API Reporter {
   bool stopping_ = false;
   bool stopped_ = false;
   std::uint64_t reports_ = 0;
-  std::thread thread_;
+  std::unique_ptr<internal::OwnedThread> thread_;  // not joined after fork(): it is not in the child
 };
 
 }  // namespace wavefront

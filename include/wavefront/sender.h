@@ -9,6 +9,7 @@
 // in `stats()`.
 //
 // Thread-safety: every method may be called from any number of threads concurrently.
+// fork() and exit(): see queued_sender.h (the clients) and docs/design.md, "Lifecycle".
 #pragma once
 
 #include <array>
@@ -39,8 +40,9 @@ enum class DropReason : std::uint8_t {
   rejected,         // the receiver refused the batch for good (HTTP 400)
   expired,          // retried for longer than the maximum retry age
   unsent_at_close,  // still queued when close()'s deadline passed
+  too_large,        // one item larger than the whole queue may hold (max_queue_items/max_queue_bytes)
 };
-inline constexpr std::size_t kDropReasonCount = 6;
+inline constexpr std::size_t kDropReasonCount = 7;
 
 WAVEFRONT_API std::string_view drop_reason_name(DropReason reason) noexcept;
 
@@ -101,7 +103,9 @@ class WAVEFRONT_API Sender {
   // Delivers everything queued before the call, waiting up to `timeout`.
   virtual FlushResult flush(std::chrono::milliseconds timeout) = 0;
   // Stops accepting data, delivers everything queued within `timeout` (what is left is dropped as
-  // unsent_at_close), stops the background thread and closes connections. Idempotent.
+  // unsent_at_close), stops the background thread and closes connections. Idempotent and safe from
+  // several threads at once: every caller gets the first close's result, waiting for it at most until
+  // its own deadline (plus ~100 ms); an earlier deadline also shortens the close under way.
   virtual FlushResult close(std::chrono::milliseconds timeout) = 0;
 
   // Points that did not make it: invalid + dropped + failed delivery attempts, all data types.

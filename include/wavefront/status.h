@@ -52,6 +52,7 @@ enum class ErrorCode : std::uint8_t {
   queue_full,        // the per-type buffer was full and the point was dropped
   timeout,           // a deadline passed before the operation completed
   io_error,          // a socket, file or HTTP failure
+  too_large,         // one item larger than the sender's queue can ever hold (max_queue_bytes)
 };
 
 // The stable snake_case spelling of a code, e.g. "invalid_tag_value".

@@ -1,6 +1,8 @@
 // Error code names and Status rendering; see include/wavefront/status.h.
 #include "wavefront/status.h"
 
+#include <new>
+
 namespace wavefront {
 
 std::string_view error_code_name(ErrorCode code) noexcept {
@@ -61,13 +63,17 @@ std::string_view error_code_name(ErrorCode code) noexcept {
       return "timeout";
     case ErrorCode::io_error:
       return "io_error";
+    case ErrorCode::too_large:
+      return "too_large";
   }
   return "unknown";
 }
 
 const std::string& Status::message() const noexcept {
-  static const std::string empty;
-  return message_ ? *message_ : empty;
+  // Built in static storage and never destroyed: usable while the process exits.
+  alignas(std::string) static unsigned char storage[sizeof(std::string)];
+  static const std::string* const empty = new (storage) std::string();
+  return message_ ? *message_ : *empty;
 }
 
 std::string Status::to_string() const {

@@ -96,6 +96,11 @@ std::unique_ptr<FakeHttpServer> FakeHttpServer::start(Options options, std::stri
 }
 
 void FakeHttpServer::serve(const httplib::Request& request, httplib::Response& response) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++arrivals_;
+  }
+  changed_.notify_all();
   RecordedRequest record;
   record.method = request.method;
   record.path = request.path;
@@ -260,6 +265,10 @@ bool FakeHttpServer::wait_for_lines(const std::string& format, std::size_t n,
 bool FakeHttpServer::wait_for_requests(std::size_t n, std::chrono::milliseconds timeout) const {
   std::unique_lock<std::mutex> lock(mutex_);
   return changed_.wait_for(lock, timeout, [&] { return requests_.size() >= n; });
+}
+bool FakeHttpServer::wait_for_arrivals(std::size_t n, std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] { return arrivals_ >= n; });
 }
 bool FakeHttpServer::wait_for_events(std::size_t n, std::chrono::milliseconds timeout) const {
   std::unique_lock<std::mutex> lock(mutex_);

@@ -142,6 +142,8 @@ class FakeHttpServer {
 
   bool wait_for_lines(const std::string& format, std::size_t n, std::chrono::milliseconds timeout) const;
   bool wait_for_requests(std::size_t n, std::chrono::milliseconds timeout) const;
+  // Requests whose handling has begun (read whole, perhaps not answered yet: a delayed answer).
+  bool wait_for_arrivals(std::size_t n, std::chrono::milliseconds timeout) const;
   bool wait_for_events(std::size_t n, std::chrono::milliseconds timeout) const;
 
  private:
@@ -164,6 +166,7 @@ class FakeHttpServer {
   std::map<std::string, std::vector<std::string>> lines_;
   std::vector<std::string> events_;
   std::vector<RecordedRequest> requests_;
+  std::size_t arrivals_ = 0;
 };
 
 struct FakeCspOptions {

@@ -66,7 +66,7 @@ CspTokenSource::CspTokenSource(CspCredentials credentials, transport::HttpSettin
       log_(log),
       backoff_(backoff_initial, backoff_max,
                static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())) {
-  thread_ = std::thread([this] { run(); });
+  thread_.start([this] { run(); });
 }
 
 CspTokenSource::~CspTokenSource() { stop(); }
@@ -87,12 +87,12 @@ void CspTokenSource::invalidate() {
 void CspTokenSource::stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_ && !thread_.joinable()) return;
+    if (stopping_ && !thread_.running_here()) return;
     stopping_ = true;
   }
   abort_.set(std::chrono::steady_clock::now());  // ends an exchange in flight
   wake_.notify_one();
-  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+  if (!thread_.is_current()) thread_.join();
 }
 
 std::optional<seconds> CspTokenSource::fetch(transport::CurlHttp& http) {

@@ -15,12 +15,12 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "wavefront/auth/token_source.h"
 #include "wavefront/clock.h"
 #include "wavefront/http_client.h"
 #include "wavefront/internal/backoff.h"
+#include "wavefront/internal/process_lifecycle.h"
 #include "wavefront/internal/rate_limited_log.h"
 #include "wavefront/transport/curl_http.h"
 
@@ -56,7 +56,7 @@ class CspTokenSource final : public TokenSource {
   bool refresh_now_ = true;
   bool stopping_ = false;
   transport::AbortDeadline abort_;
-  std::thread thread_;
+  internal::OwnedThread thread_;
 };
 
 }  // namespace wavefront::auth

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "wavefront/auth/csp_token_source.h"
+#include "wavefront/client/core_handle.h"
 #include "wavefront/client/sender_core.h"
 #include "wavefront/client_factory.h"
 #include "wavefront/transport/http_transport.h"
@@ -77,25 +78,28 @@ Expected<std::unique_ptr<HttpClient>> HttpClient::create(const HttpClientConfig&
                     : (config.csp.kind == CspCredentials::Kind::api_token ? "CSP_API_TOKEN"
                                                                           : "CSP_CLIENT_CREDENTIALS");
   }
-  client::ClientIdentity identity{
-      direct ? "direct" : "wfclient",
-      {{"pid", std::to_string(::getpid())}, {"version", version_string()}, {"authType", auth_type}},
-      direct};
-  auto core = std::make_unique<client::SenderCore>(
-      config, std::move(identity),
-      [&](internal::RateLimitedLog& log) -> std::unique_ptr<transport::Transport> {
-        std::unique_ptr<auth::TokenSource> token_source;
-        if (direct && config.csp.kind != CspCredentials::Kind::none) {
-          token_source =
-              std::make_unique<auth::CspTokenSource>(config.csp, transport_config.http, clock, log,
-                                                     config.retry_backoff_initial, config.retry_backoff_max);
-        } else if (direct) {
-          token_source = std::make_unique<auth::FixedToken>(token);
-        }
-        return std::make_unique<transport::HttpTransport>(transport_config, std::move(token_source), clock,
-                                                          log);
-      });
-  return std::unique_ptr<HttpClient>(new HttpClient(std::move(core)));
+  // Made again in a child of fork() (core_handle.h), with the child's pid.
+  auto make_core = [config, direct, auth_type, token, transport_config, clock] {
+    client::ClientIdentity identity{
+        direct ? "direct" : "wfclient",
+        {{"pid", std::to_string(::getpid())}, {"version", version_string()}, {"authType", auth_type}},
+        direct};
+    return std::make_unique<client::SenderCore>(
+        config, std::move(identity),
+        [&](internal::RateLimitedLog& log) -> std::unique_ptr<transport::Transport> {
+          std::unique_ptr<auth::TokenSource> token_source;
+          if (direct && config.csp.kind != CspCredentials::Kind::none) {
+            token_source = std::make_unique<auth::CspTokenSource>(config.csp, transport_config.http, clock,
+                                                                  log, config.retry_backoff_initial,
+                                                                  config.retry_backoff_max);
+          } else if (direct) {
+            token_source = std::make_unique<auth::FixedToken>(token);
+          }
+          return std::make_unique<transport::HttpTransport>(transport_config, std::move(token_source), clock,
+                                                            log);
+        });
+  };
+  return std::unique_ptr<HttpClient>(new HttpClient(std::make_unique<client::CoreHandle>(make_core)));
 }
 
 Expected<std::unique_ptr<HttpClient>> HttpClient::direct(const std::string& server,

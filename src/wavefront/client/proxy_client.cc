@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include "wavefront/client/core_handle.h"
 #include "wavefront/client/sender_core.h"
 #include "wavefront/transport/tcp_transport.h"
 #include "wavefront/version.h"
@@ -53,13 +54,16 @@ transport::TcpTransportConfig transport_config(const ProxyClientConfig& config) 
 
 Expected<std::unique_ptr<ProxyClient>> ProxyClient::create(const ProxyClientConfig& config) {
   if (Status status = validate(config); !status.ok()) return status;
-  client::ClientIdentity identity{"proxy",
-                                  {{"pid", std::to_string(::getpid())}, {"version", version_string()}}};
-  auto core =
-      std::make_unique<client::SenderCore>(config, std::move(identity), [&](internal::RateLimitedLog& log) {
-        return std::make_unique<transport::TcpTransport>(transport_config(config), log);
-      });
-  return std::unique_ptr<ProxyClient>(new ProxyClient(std::move(core)));
+  // Made again in a child of fork() (core_handle.h), with the child's pid.
+  auto make_core = [config] {
+    client::ClientIdentity identity{"proxy",
+                                    {{"pid", std::to_string(::getpid())}, {"version", version_string()}}};
+    return std::make_unique<client::SenderCore>(
+        config, std::move(identity), [&](internal::RateLimitedLog& log) {
+          return std::make_unique<transport::TcpTransport>(transport_config(config), log);
+        });
+  };
+  return std::unique_ptr<ProxyClient>(new ProxyClient(std::make_unique<client::CoreHandle>(make_core)));
 }
 
 }  // namespace wavefront

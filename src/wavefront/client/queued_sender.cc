@@ -1,46 +1,49 @@
 // QueuedSender forwards every call to the shared SenderCore; see include/wavefront/queued_sender.h.
 #include "wavefront/queued_sender.h"
 
+#include "wavefront/client/core_handle.h"
 #include "wavefront/client/sender_core.h"
 
 namespace wavefront {
 
-QueuedSender::QueuedSender(std::unique_ptr<client::SenderCore> core) : core_(std::move(core)) {}
+QueuedSender::QueuedSender(std::unique_ptr<client::CoreHandle> handle) : handle_(std::move(handle)) {}
 
-QueuedSender::~QueuedSender() = default;  // the core closes itself with close_timeout
+QueuedSender::~QueuedSender() = default;  // the handle closes the core with close_timeout
+
+client::SenderCore& QueuedSender::core() { return handle_->core(); }
 
 Status QueuedSender::send_metric(std::string_view name, double value, Timestamp timestamp,
                                  std::string_view source, Tags tags) {
-  return core_->send_metric(name, value, timestamp, source, tags);
+  return core().send_metric(name, value, timestamp, source, tags);
 }
 
 Status QueuedSender::send_delta_counter(std::string_view name, double value, Timestamp timestamp,
                                         std::string_view source, Tags tags) {
-  return core_->send_delta_counter(name, value, timestamp, source, tags);
+  return core().send_delta_counter(name, value, timestamp, source, tags);
 }
 
 Status QueuedSender::send_distribution(std::string_view name, Centroids centroids,
                                        GranularitySet granularities, Timestamp timestamp,
                                        std::string_view source, Tags tags) {
-  return core_->send_distribution(name, centroids, granularities, timestamp, source, tags);
+  return core().send_distribution(name, centroids, granularities, timestamp, source, tags);
 }
 
 Status QueuedSender::send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
                                std::string_view source, std::string_view trace_id, std::string_view span_id,
                                Strings parents, Strings follows_from, Tags tags, SpanLogs span_logs) {
-  return core_->send_span(name, start_ms, duration_ms, source, trace_id, span_id, parents, follows_from, tags,
+  return core().send_span(name, start_ms, duration_ms, source, trace_id, span_id, parents, follows_from, tags,
                           span_logs);
 }
 
 Status QueuedSender::send_event(std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
                                 std::string_view source, Tags annotations, Strings tags) {
-  return core_->send_event(name, start_ms, end_ms, source, annotations, tags);
+  return core().send_event(name, start_ms, end_ms, source, annotations, tags);
 }
 
-FlushResult QueuedSender::flush(std::chrono::milliseconds timeout) { return core_->flush(timeout); }
-FlushResult QueuedSender::close(std::chrono::milliseconds timeout) { return core_->close(timeout); }
-std::uint64_t QueuedSender::failure_count() const { return core_->failure_count(); }
-SenderStats QueuedSender::stats() const { return core_->stats(); }
+FlushResult QueuedSender::flush(std::chrono::milliseconds timeout) { return core().flush(timeout); }
+FlushResult QueuedSender::close(std::chrono::milliseconds timeout) { return core().close(timeout); }
+std::uint64_t QueuedSender::failure_count() const { return handle_->core().failure_count(); }
+SenderStats QueuedSender::stats() const { return handle_->core().stats(); }
 
 std::string_view data_type_name(DataType type) noexcept {
   switch (type) {
@@ -72,6 +75,8 @@ std::string_view drop_reason_name(DropReason reason) noexcept {
       return "expired";
     case DropReason::unsent_at_close:
       return "unsent_at_close";
+    case DropReason::too_large:
+      return "too_large";
   }
   return "unknown";
 }

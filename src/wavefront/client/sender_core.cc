@@ -8,6 +8,9 @@ namespace {
 
 using Milliseconds = std::chrono::milliseconds;
 constexpr auto kFlusherMaxSleep = Milliseconds(100);  // re-check the (possibly manual) clock this often
+// How long past its own deadline a close() waits for another thread's close to finish: the flusher
+// notices a moved deadline within one wait slice of the transports.
+constexpr auto kCloseSlack = Milliseconds(100);
 
 // Reused by every send on this thread: formatting allocates nothing once warm.
 thread_local std::string t_lines;
@@ -71,10 +74,16 @@ SenderCore::SenderCore(const SenderConfig& config, ClientIdentity identity,
       started_(clock_->now()) {
   for (auto& queue : queues_) queue = std::make_unique<queue::LineQueue>(bounds_of(config));
   register_self_metrics();
-  flusher_ = std::thread([this] { run(); });
+  flusher_.start([this] { run(); });
 }
 
-SenderCore::~SenderCore() { close(config_.close_timeout); }
+SenderCore::~SenderCore() {
+  close(config_.close_timeout);
+  // Another thread's close() may still be finishing (its flusher past every deadline): our members
+  // must outlive it.
+  std::unique_lock<std::mutex> lock(mutex_);
+  closed_changed_.wait(lock, [&] { return closed_; });
+}
 
 Status SenderCore::refuse_unrouted(DataType type, std::size_t items) {
   queue_for(type).count_dropped_unqueued(items, DropReason::not_configured);
@@ -88,7 +97,7 @@ Status SenderCore::enqueue(DataType type, const std::string& lines) {
   bool batch_ready = false;
   Status status = queue_for(type).push(lines, items, *clock_, batch_ready);
   if (batch_ready) wake_flusher();
-  if (status.code() == ErrorCode::queue_full) {
+  if (status.code() == ErrorCode::queue_full || status.code() == ErrorCode::too_large) {
     log_.log(LogLevel::warning, internal::LogKind::data_dropped, [&] {
       return std::string("dropping ") + std::string(data_type_name(type)) + ": " + status.message();
     });
@@ -186,16 +195,25 @@ FlushResult SenderCore::flush(Milliseconds timeout) {
 }
 
 FlushResult SenderCore::close(Milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + std::max(timeout, Milliseconds(0));
   std::unique_lock<std::mutex> lock(mutex_);
-  if (closed_) return close_result_;
+  if (stopping_) {
+    // Another thread is closing: ask it to finish by our deadline too, then wait for its result.
+    if (!closed_ && deadline < abort_deadline_.get()) {
+      abort_deadline_.set(deadline);
+      wake_.notify_one();
+    }
+    closed_changed_.wait_until(lock, deadline + kCloseSlack, [&] { return closed_; });
+    if (closed_) return close_result_;
+    lock.unlock();
+    return unsent_so_far("the close deadline passed while another thread was closing the sender");
+  }
   for (auto& queue : queues_) queue->close();
-  abort_deadline_.set(std::chrono::steady_clock::now() + timeout);
+  abort_deadline_.set(deadline);
   stopping_ = true;
   lock.unlock();
   wake_.notify_one();
-  if (flusher_.joinable()) flusher_.join();
-  lock.lock();
-  closed_ = true;
+  flusher_.join();  // the flusher gives up at the abort deadline (every wait re-reads it)
   FlushResult result;
   for (const auto& queue : queues_) {
     const TypeStats stats = queue->snapshot();
@@ -207,8 +225,33 @@ FlushResult SenderCore::close(Milliseconds timeout) {
                                        " lines could not be delivered before the close deadline and "
                                        "were dropped (unsent_at_close)");
   }
+  lock.lock();
   close_result_ = result;
+  closed_ = true;
+  closed_changed_.notify_all();  // under the lock: a waiting destructor may free us once we unlock
   return result;
+}
+
+FlushResult SenderCore::unsent_so_far(const char* when) const {
+  FlushResult result;
+  for (const auto& queue : queues_) result.items_left += queue->snapshot().queued;
+  result.status = Status(ErrorCode::timeout, std::string(when) + "; " + std::to_string(result.items_left) +
+                                                 " lines were still queued");
+  return result;
+}
+
+void SenderCore::close_at_exit() {
+  const FlushResult result = close(config_.close_timeout);
+  if (result.items_left == 0) return;
+  log_.log(LogLevel::error, internal::LogKind::data_dropped, [&] {
+    return "at exit: " + std::to_string(result.items_left) +
+           " lines could not be delivered within close_timeout and were dropped (unsent_at_close)";
+  });
+}
+
+void SenderCore::abandon_after_fork() {
+  transport_->abandon_after_fork();
+  flusher_.join();  // not in this process: forgets the thread without waiting for it
 }
 
 std::uint64_t SenderCore::failure_count() const {

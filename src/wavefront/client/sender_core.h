@@ -18,11 +18,11 @@
 #include <mutex>
 #include <set>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "wavefront/internal/backoff.h"
+#include "wavefront/internal/process_lifecycle.h"
 #include "wavefront/internal/rate_limited_log.h"
 #include "wavefront/metrics.h"
 #include "wavefront/queue/line_queue.h"
@@ -67,7 +67,15 @@ class SenderCore final : public Sender {
   Status send_event(std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
                     std::string_view source, Tags annotations, Strings tags) override;
   FlushResult flush(std::chrono::milliseconds timeout) override;
+  // Safe from any number of threads at once: the first caller stops the flusher; the others wait for
+  // it until their own deadline (an earlier deadline also shortens the close under way) and return
+  // its result, or a timeout result with the lines still queued if their deadline passes first.
   FlushResult close(std::chrono::milliseconds timeout) override;
+  // close(close_timeout) from the exit handler; logs what could not be delivered.
+  void close_at_exit();
+  // In a child of fork(): closes this process's copies of the inherited sockets and forgets the
+  // flusher thread (it does not exist here). Touches no lock. The core must not be used afterwards.
+  void abandon_after_fork();
   std::uint64_t failure_count() const override;
   SenderStats stats() const override;
   std::chrono::milliseconds close_timeout() const { return config_.close_timeout; }
@@ -82,6 +90,7 @@ class SenderCore final : public Sender {
   void run();
   void drain(DataType type, bool include_open);
   void drop_everything_left();
+  FlushResult unsent_so_far(const char* when) const;
   void register_self_metrics();
   void report_self_metrics();
 
@@ -100,13 +109,14 @@ class SenderCore final : public Sender {
 
   std::mutex mutex_;  // guards the flags below and the close result
   std::condition_variable wake_;
+  std::condition_variable closed_changed_;
   bool batch_ready_ = false;
   bool flush_requested_ = false;
-  bool stopping_ = false;
-  bool closed_ = false;
+  bool stopping_ = false;  // a close() has begun
+  bool closed_ = false;    // ... and finished: close_result_ is final
   FlushResult close_result_;
   transport::AbortDeadline abort_deadline_;
-  std::thread flusher_;
+  internal::OwnedThread flusher_;
 };
 
 }  // namespace wavefront::client

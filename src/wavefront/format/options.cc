@@ -9,17 +9,18 @@
 namespace wavefront {
 
 const std::string& local_host_name() {
-  static const std::string host_name = [] {
+  // Never destroyed (like the options below): threads may still format while the process exits.
+  static const std::string* const host_name = [] {
     char buffer[256] = {};
-    if (gethostname(buffer, sizeof buffer - 1) != 0 || buffer[0] == '\0') return std::string("localhost");
-    return std::string(buffer);
+    if (gethostname(buffer, sizeof buffer - 1) != 0 || buffer[0] == '\0') return new std::string("localhost");
+    return new std::string(buffer);
   }();
-  return host_name;
+  return *host_name;
 }
 
 const FormatOptions& default_format_options() {
-  static const FormatOptions options;
-  return options;
+  static const FormatOptions* const options = new FormatOptions();
+  return *options;
 }
 
 }  // namespace wavefront

@@ -37,8 +37,9 @@ class StderrLogger final : public Logger {
 }  // namespace
 
 std::shared_ptr<Clock> Clock::system() {
-  static const std::shared_ptr<Clock> clock = std::make_shared<SystemClock>();
-  return clock;
+  // Never destroyed: flushers of senders still open at exit keep reading it.
+  static const auto* const clock = new std::shared_ptr<Clock>(std::make_shared<SystemClock>());
+  return *clock;
 }
 
 std::string_view log_level_name(LogLevel level) noexcept {

@@ -1,6 +1,8 @@
 // Application tags, random ids, the heartbeater and scoped spans; see include/wavefront/application.h.
 #include "wavefront/application.h"
 
+#include "wavefront/internal/process_lifecycle.h"
+
 #include <cstdlib>
 #include <random>
 
@@ -72,7 +74,8 @@ Heartbeater::Heartbeater(Sender& sender, const ApplicationTags& application, std
   if (!config_.clock) config_.clock = Clock::system();
   const auto next = config_.clock->now() + config_.interval;  // read here: the thread may start late
   beat();  // at once, so the application appears as soon as it starts
-  thread_ = std::thread([this, next] { run(next); });
+  thread_ = std::make_unique<internal::OwnedThread>();
+  thread_->start([this, next] { run(next); });
 }
 
 Heartbeater::~Heartbeater() { stop(); }
@@ -83,7 +86,7 @@ void Heartbeater::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  thread_->join();
 }
 
 std::uint64_t Heartbeater::beats_sent() const {

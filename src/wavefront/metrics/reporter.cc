@@ -1,6 +1,8 @@
 // Reporting a registry through a sender; see include/wavefront/reporter.h.
 #include "wavefront/reporter.h"
 
+#include "wavefront/internal/process_lifecycle.h"
+
 #include <cmath>
 
 namespace wavefront {
@@ -73,7 +75,8 @@ Reporter::Reporter(MetricRegistry& registry, Sender& sender, ReporterConfig conf
     : registry_(registry), sender_(sender), config_(std::move(config)) {
   if (!config_.clock) config_.clock = Clock::system();
   const auto first = config_.clock->now() + config_.interval;  // read here: the thread may start late
-  thread_ = std::thread([this, first] { run(first); });
+  thread_ = std::make_unique<internal::OwnedThread>();
+  thread_->start([this, first] { run(first); });
 }
 
 Reporter::~Reporter() { stop(); }
@@ -93,7 +96,7 @@ void Reporter::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (!thread_->join()) return;  // a child of fork(): the thread and its sender are the parent's
   std::lock_guard<std::mutex> report_lock(report_mutex_);
   report_registry(registry_, sender_, config_, true);
   std::lock_guard<std::mutex> lock(mutex_);

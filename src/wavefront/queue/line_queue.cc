@@ -26,19 +26,32 @@ void lock_briefly_spinning(std::unique_lock<std::mutex>& lock) {
   lock.lock();
 }
 
-// Refusals that can happen on every send share one message: returning them allocates nothing.
+// Refusals that can happen on every send share one message: returning them allocates nothing. Never
+// destroyed, so threads still sending while the process exits get a valid Status.
 const Status& closed_status() {
-  static const Status status(
+  static const Status* const status = new Status(
       ErrorCode::closed, std::make_shared<const std::string>("the sender is closed; the data was dropped"));
-  return status;
+  return *status;
 }
 
 const Status& queue_full_status() {
-  static const Status status(ErrorCode::queue_full,
-                             std::make_shared<const std::string>(
+  static const Status* const status = new Status(
+      ErrorCode::queue_full, std::make_shared<const std::string>(
                                  "the queue is at its max_queue_items or max_queue_bytes bound; the data was "
                                  "dropped (see stats() for the queue's level)"));
-  return status;
+  return *status;
+}
+
+// Rare and worth the detail: the sizes that make the item impossible to queue.
+Status too_large_status(std::size_t bytes, std::size_t items, const QueueBounds& bounds) {
+  if (bytes > bounds.max_bytes) {
+    return Status(ErrorCode::too_large,
+                  "the item is " + std::to_string(bytes) + " bytes, more than max_queue_bytes (" +
+                      std::to_string(bounds.max_bytes) + ") can ever hold; it was dropped");
+  }
+  return Status(ErrorCode::too_large,
+                "the item is " + std::to_string(items) + " lines, more than max_queue_items (" +
+                    std::to_string(bounds.max_items) + ") can ever hold; it was dropped");
 }
 
 void count_drop(TypeStats& stats, std::size_t items, DropReason reason) {
@@ -84,7 +97,8 @@ Status LineQueue::push(std::string_view lines, std::size_t items, const Clock& c
     count_drop(stats_, items, DropReason::closed);
     return closed_status();
   }
-  if (!has_room(lines.size(), items) && bounds_.overflow_policy == OverflowPolicy::block) {
+  const bool can_ever_fit = lines.size() <= bounds_.max_bytes && items <= bounds_.max_items;
+  if (can_ever_fit && !has_room(lines.size(), items) && bounds_.overflow_policy == OverflowPolicy::block) {
     room_available_.wait_for(lock, bounds_.block_timeout,
                              [&] { return closed_ || has_room(lines.size(), items); });
   }
@@ -92,6 +106,10 @@ Status LineQueue::push(std::string_view lines, std::size_t items, const Clock& c
   if (closed_) {
     count_drop(stats_, items, DropReason::closed);
     return closed_status();
+  }
+  if (lines.size() > bounds_.max_bytes || items > bounds_.max_items) {
+    count_drop(stats_, items, DropReason::too_large);
+    return too_large_status(lines.size(), items, bounds_);
   }
   if (!has_room(lines.size(), items)) {
     count_drop(stats_, items, DropReason::queue_full);

@@ -9,11 +9,17 @@
 #include <ctime>
 #include <mutex>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "wavefront/version.h"
 
 namespace wavefront::transport {
 
 namespace {
+
+// How often a transfer's wait re-reads the abort deadline.
+constexpr std::chrono::milliseconds kAbortCheckInterval(25);
 
 // What the callbacks of one transfer write to.
 struct Transfer {
@@ -64,22 +70,98 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return std::chrono::steady_clock::now() >= transfer->deadline->get() ? 1 : 0;
 }
 
+curl_socket_t open_socket(void* user, curlsocktype, curl_sockaddr* address) {
+  const int fd = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  if (fd < 0) return CURL_SOCKET_BAD;
+  static_cast<CurlHttp::OpenSockets*>(user)->add(fd);
+  return fd;
+}
+
+int close_socket(void* user, curl_socket_t fd) {
+  static_cast<CurlHttp::OpenSockets*>(user)->remove(fd);
+  return ::close(fd);
+}
+
+// Runs the transfer on `multi` until it ends or the abort deadline passes.
+CURLcode run_transfer(CURLM* multi, CURL* curl, const AbortDeadline& deadline, bool& aborted) {
+  curl_multi_add_handle(multi, curl);
+  CURLcode result = CURLE_OK;
+  for (;;) {
+    int running = 0;
+    if (curl_multi_perform(multi, &running) != CURLM_OK) {
+      result = CURLE_FAILED_INIT;
+      break;
+    }
+    int queued = 0;
+    bool done = false;
+    while (CURLMsg* message = curl_multi_info_read(multi, &queued)) {
+      if (message->msg == CURLMSG_DONE && message->easy_handle == curl) {
+        result = message->data.result;
+        done = true;
+      }
+    }
+    if (done) break;
+    const auto now = std::chrono::steady_clock::now();
+    const auto until = deadline.get();
+    if (now >= until) {
+      aborted = true;
+      result = CURLE_ABORTED_BY_CALLBACK;
+      break;
+    }
+    const auto remaining =
+        std::chrono::duration_cast<std::chrono::milliseconds>(until - now) + std::chrono::milliseconds(1);
+    curl_multi_poll(multi, nullptr, 0, static_cast<int>(std::min(remaining, kAbortCheckInterval).count()),
+                    nullptr);
+  }
+  curl_multi_remove_handle(multi, curl);
+  return result;
+}
+
 }  // namespace
+
+CurlHttp::OpenSockets::OpenSockets() {
+  for (auto& fd : fds_) fd.store(-1, std::memory_order_relaxed);
+}
+
+void CurlHttp::OpenSockets::add(int fd) {
+  for (auto& slot : fds_) {
+    int empty = -1;
+    if (slot.compare_exchange_strong(empty, fd, std::memory_order_acq_rel)) return;
+  }
+}
+
+void CurlHttp::OpenSockets::remove(int fd) {
+  for (auto& slot : fds_) {
+    int expected = fd;
+    if (slot.compare_exchange_strong(expected, -1, std::memory_order_acq_rel)) return;
+  }
+}
+
+void CurlHttp::OpenSockets::close_all() {
+  for (auto& slot : fds_) {
+    const int fd = slot.exchange(-1, std::memory_order_acq_rel);
+    if (fd >= 0) ::close(fd);
+  }
+}
 
 CurlHttp::CurlHttp(HttpSettings settings) : settings_(std::move(settings)) {
   global_init();
   handle_ = curl_easy_init();
+  multi_ = curl_multi_init();
 }
 
 CurlHttp::~CurlHttp() {
   if (handle_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(handle_));
+  if (multi_ != nullptr) curl_multi_cleanup(static_cast<CURLM*>(multi_));
 }
+
+void CurlHttp::abandon_after_fork() { sockets_.close_all(); }
 
 HttpResponse CurlHttp::post(const std::string& url, const std::vector<std::string>& headers,
                             std::string_view body, const AbortDeadline& deadline) {
   HttpResponse response;
   CURL* curl = static_cast<CURL*>(handle_);
-  if (curl == nullptr) {
+  if (curl == nullptr || multi_ == nullptr) {
     response.error = Status(ErrorCode::io_error, "libcurl could not be initialized");
     return response;
   }
@@ -117,8 +199,13 @@ HttpResponse CurlHttp::post(const std::string& url, const std::vector<std::strin
   curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, &open_socket);
+  curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &sockets_);
+  curl_easy_setopt(curl, CURLOPT_CLOSESOCKETFUNCTION, &close_socket);
+  curl_easy_setopt(curl, CURLOPT_CLOSESOCKETDATA, &sockets_);
 
-  const CURLcode result = curl_easy_perform(curl);
+  bool aborted = false;
+  const CURLcode result = run_transfer(static_cast<CURLM*>(multi_), curl, deadline, aborted);
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   curl_slist_free_all(header_list);
@@ -126,8 +213,11 @@ HttpResponse CurlHttp::post(const std::string& url, const std::vector<std::strin
     response.status = status;
     return response;
   }
-  const std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(result);
   const bool timed_out = result == CURLE_OPERATION_TIMEDOUT || result == CURLE_ABORTED_BY_CALLBACK;
+  const std::string detail =
+      timed_out && (aborted || result == CURLE_ABORTED_BY_CALLBACK)
+          ? std::string("the request was abandoned at the sender's close or flush deadline")
+          : (error_buffer[0] != '\0' ? std::string(error_buffer) : std::string(curl_easy_strerror(result)));
   response.error = Status(timed_out ? ErrorCode::timeout : ErrorCode::io_error, detail);
   return response;
 }

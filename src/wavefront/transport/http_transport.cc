@@ -168,6 +168,8 @@ void HttpTransport::add_stats(SenderStats& stats) const {
   for (std::size_t type = 0; type < kDataTypeCount; ++type) stats.types[type].responses = responses_[type];
 }
 
+void HttpTransport::abandon_after_fork() { http_.abandon_after_fork(); }
+
 void HttpTransport::shutdown() {
   if (token_source_) token_source_->stop();
 }

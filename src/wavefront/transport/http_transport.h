@@ -39,6 +39,7 @@ class HttpTransport final : public Transport {
                          const AbortDeadline& deadline) override;
   void add_stats(SenderStats& stats) const override;
   void shutdown() override;
+  void abandon_after_fork() override;
 
  private:
   DeliveryResult deliver_report(DataType type, std::string_view lines, std::size_t items,

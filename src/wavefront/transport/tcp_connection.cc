@@ -11,14 +11,17 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 namespace wavefront::transport {
 namespace {
 
 using Milliseconds = std::chrono::milliseconds;
-constexpr Milliseconds kPollSlice(100);  // re-read the abort deadline this often while waiting
+constexpr Milliseconds kPollSlice(25);  // re-read the abort deadline this often while waiting
 
 std::string error_text(int error) {
   char buffer[256];
@@ -50,23 +53,71 @@ short wait_for(int fd, short events, SteadyTime until, const AbortDeadline& dead
 struct AddressListDeleter {
   void operator()(addrinfo* list) const { ::freeaddrinfo(list); }
 };
+using AddressList = std::unique_ptr<addrinfo, AddressListDeleter>;
+
+// One lookup, shared by the thread that runs getaddrinfo() and the flusher that waits for it.
+struct Lookup {
+  std::mutex mutex;
+  std::condition_variable done_changed;
+  bool done = false;
+  int result = 0;
+  AddressList addresses;
+};
+
+// getaddrinfo() cannot be interrupted, so a name is looked up on a detached thread that the flusher
+// waits for only until `until` or the abort deadline; a lookup that outlives the wait finishes on its
+// own and frees itself. Numeric addresses need no lookup and no thread.
+int resolve(const std::string& host, const std::string& service, SteadyTime until,
+            const AbortDeadline& deadline, AddressList& addresses) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICHOST;
+  addrinfo* raw_list = nullptr;
+  if (::getaddrinfo(host.c_str(), service.c_str(), &hints, &raw_list) == 0) {
+    addresses.reset(raw_list);
+    return 0;
+  }
+  auto lookup = std::make_shared<Lookup>();
+  std::thread([lookup, host, service] {
+    addrinfo name_hints{};
+    name_hints.ai_family = AF_UNSPEC;
+    name_hints.ai_socktype = SOCK_STREAM;
+    name_hints.ai_flags = AI_ADDRCONFIG;
+    addrinfo* list = nullptr;
+    const int result = ::getaddrinfo(host.c_str(), service.c_str(), &name_hints, &list);
+    std::lock_guard<std::mutex> lock(lookup->mutex);
+    lookup->result = result;
+    lookup->addresses.reset(list);
+    lookup->done = true;
+    lookup->done_changed.notify_all();
+  }).detach();
+  std::unique_lock<std::mutex> lock(lookup->mutex);
+  for (;;) {
+    if (lookup->done) break;
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= until || now >= deadline.get()) return EAI_AGAIN;
+    lookup->done_changed.wait_for(
+        lock, std::min(std::chrono::duration_cast<Milliseconds>(std::min(until, deadline.get()) - now) +
+                           Milliseconds(1),
+                       kPollSlice));
+  }
+  addresses = std::move(lookup->addresses);
+  return lookup->result;
+}
 
 }  // namespace
 
 Status TcpConnection::open(const std::string& host, std::uint16_t port, Milliseconds connect_timeout,
                            const AbortDeadline& deadline) {
   close();
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_ADDRCONFIG;
-  addrinfo* raw_list = nullptr;
   const std::string service = std::to_string(port);
-  const int resolved = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &raw_list);
+  AddressList list;
+  const int resolved =
+      resolve(host, service, std::chrono::steady_clock::now() + connect_timeout, deadline, list);
   if (resolved != 0) {
     return Status(ErrorCode::io_error, "cannot resolve " + host + ": " + ::gai_strerror(resolved));
   }
-  std::unique_ptr<addrinfo, AddressListDeleter> list(raw_list);
   std::string failures;
   for (const addrinfo* address = list.get(); address != nullptr; address = address->ai_next) {
     const int fd = ::socket(address->ai_family, address->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,

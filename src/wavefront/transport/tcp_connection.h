@@ -39,6 +39,7 @@ class TcpConnection {
   WriteOutcome write(std::string_view data, std::chrono::milliseconds progress_timeout,
                      const AbortDeadline& deadline);
 
+  // Closes this process's descriptor (no shutdown(): after fork() the parent's connection stays up).
   void close();
 
  private:

@@ -173,6 +173,10 @@ void TcpTransport::add_stats(SenderStats& stats) const {
   }
 }
 
+void TcpTransport::abandon_after_fork() {
+  for (auto& endpoint : endpoints_) endpoint->connection.close();
+}
+
 void TcpTransport::shutdown() {
   // A connection whose proxy went away since its last write may have lost lines a type with nothing
   // left to send never found out about (found by the fault soak); count them before closing.

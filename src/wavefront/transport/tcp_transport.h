@@ -74,6 +74,7 @@ class TcpTransport final : public Transport {
                          const AbortDeadline& deadline) override;
   void add_stats(SenderStats& stats) const override;
   void shutdown() override;
+  void abandon_after_fork() override;
 
  private:
   struct Endpoint {

@@ -60,6 +60,10 @@ class Transport {
   virtual void add_stats(SenderStats& stats) const = 0;
   // Closes connections; called once, from the flusher thread, as it exits.
   virtual void shutdown() = 0;
+  // In a child of fork(), where the flusher does not exist: closes this process's copies of the
+  // transport's sockets (the parent's connections stay open) without writing anything or taking a
+  // lock. The transport is never used again.
+  virtual void abandon_after_fork() = 0;
 };
 
 }  // namespace wavefront::transport
