@@ -155,6 +155,20 @@ TEST(ListenCli, UsageErrors) {
   EXPECT_NE(result.stderr_text.find("cannot read --token-file"), std::string::npos);
 }
 
+TEST(ListenCli, HelpStatesWhatTheTokenGuards) {
+  const ProcessResult result = wavefront::testing::run_process({WFSEND_PATH, "listen", "--help"}, {}, 20s);
+  EXPECT_EQ(result.exit_code, 0);
+  // CLI11 wraps long descriptions; compare with the line breaks and their indentation removed.
+  std::string help;
+  for (const std::string& line : testing::split_lines(result.stdout_text)) {
+    const std::size_t start = line.find_first_not_of(' ');
+    if (start != std::string::npos) help += " " + line.substr(start);
+  }
+  EXPECT_NE(help.find("GET /stats included"), std::string::npos) << help;
+  EXPECT_NE(help.find("GET /health stays open"), std::string::npos) << help;
+  EXPECT_NE(help.find("more than one Authorization header is refused (400)"), std::string::npos) << help;
+}
+
 TEST(ListenCli, OutputThatCannotBeWrittenExitsWith3) {
   ListenProcess listen({"--out", "/dev/full"}, false);
   {

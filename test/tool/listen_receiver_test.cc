@@ -201,6 +201,50 @@ TEST(Receiver, TokenIsRequiredForHttpWhenSet) {
   EXPECT_EQ(receiver.reports().find("s3cret"), std::string::npos);
 }
 
+TEST(Receiver, TwoAuthorizationHeadersAreRefusedWhicheverComesLast) {
+  ReceiverOptions options;
+  options.token = "SECRET";
+  RunningReceiver receiver(options);
+  for (const char* headers : {"Authorization: Bearer WRONG\r\nAuthorization: Bearer SECRET\r\n",
+                              "Authorization: Bearer SECRET\r\nAuthorization: Bearer WRONG\r\n"}) {
+    TestClient client(receiver.port());
+    ASSERT_TRUE(client.send(testing::http_post("/report?f=wavefront", "a 1 source=s\n", headers)));
+    const auto answer = client.read_answer();
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->status, 400) << headers;
+    EXPECT_EQ(answer->body, "more than one Authorization header\n");
+    EXPECT_TRUE(answer->closes);
+  }
+  EXPECT_EQ(receiver.output(), "");
+  EXPECT_EQ(receiver.accepted(LineKind::metric), 0u);
+}
+
+TEST(Receiver, StatsNeedTheTokenButHealthDoesNot) {
+  ReceiverOptions options;
+  options.token = "SECRET";
+  RunningReceiver receiver(options);
+  TestClient client(receiver.port());
+  ASSERT_TRUE(
+      client.send("GET /stats HTTP/1.1\r\n\r\nHEAD /stats HTTP/1.1\r\nAuthorization: Bearer WRONG\r\n\r\n"
+                  "GET /health HTTP/1.1\r\n\r\nGET /stats HTTP/1.1\r\nAuthorization: Bearer SECRET\r\n\r\n"));
+  auto stats = client.read_answer();
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->status, 401);
+  EXPECT_NE(stats->head.find("WWW-Authenticate: Bearer"), std::string::npos);
+  EXPECT_EQ(stats->body.find("\"http\""), std::string::npos) << stats->body;
+  auto head = client.read_answer(10s, true);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 401);
+  auto health = client.read_answer();
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(health->body, "ok\n");
+  auto allowed = client.read_answer();
+  ASSERT_TRUE(allowed);
+  EXPECT_EQ(allowed->status, 200);
+  EXPECT_NE(allowed->body.find("\"http\":{\"requests\":4"), std::string::npos) << allowed->body;
+}
+
 TEST(Receiver, KeepAliveServesSeveralRequestsOnOneConnection) {
   RunningReceiver receiver;
   TestClient client(receiver.port());

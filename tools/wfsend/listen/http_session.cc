@@ -9,6 +9,8 @@ namespace {
 
 constexpr std::size_t kKeptStagingCapacity = std::size_t{64} * 1024;
 constexpr std::size_t kSmallCommitBytes = std::size_t{64} * 1024;
+constexpr std::string_view kUnauthorized = "missing or wrong bearer token\n";
+constexpr std::string_view kChallenge = "WWW-Authenticate: Bearer\r\n";
 constexpr std::string_view kUsage =
     "POST lines to /report?f=wavefront|histogram|trace|spanLogs|event (any path), one event as JSON to "
     "/api/v2/event; GET /health or /stats\n";
@@ -133,7 +135,9 @@ void HttpSession::on_head() {
     route_post(request);
   } else if (request.method == "GET" || request.method == "HEAD") {
     if (request.path == "/health") {
-      decide(200, "ok\n");
+      decide(200, "ok\n");  // open even with a token: load balancers probe it without secrets
+    } else if (request.path == "/stats" && !authorized(request)) {
+      decide(401, std::string(kUnauthorized), std::string(kChallenge));
     } else if (request.path == "/stats") {
       decide(200, stats_json(context_.stats.snapshot()) + "\n", "Content-Type: application/json\r\n");
     } else {
@@ -157,7 +161,7 @@ void HttpSession::on_head() {
 void HttpSession::route_post(const HttpRequest& request) {
   const std::string_view encoding = request.content_encoding;
   if (!authorized(request)) {
-    decide(401, "missing or wrong bearer token\n", "WWW-Authenticate: Bearer\r\n");
+    decide(401, std::string(kUnauthorized), std::string(kChallenge));
     return;
   }
   if (equals_ignore_case(encoding, "gzip") || equals_ignore_case(encoding, "x-gzip")) {

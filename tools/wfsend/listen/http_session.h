@@ -6,8 +6,10 @@
 //   GET|HEAD /health, /stats                                     200 "ok", or the counters as JSON
 // A /report request is answered 202 once its body is read, even when some lines were bad (they are
 // reported on stderr, as the proxy logs them); 413 when the body decodes to more than max_body_bytes,
-// in which case none of its lines is kept. With a token configured, requests without
-// `Authorization: Bearer <token>` get 401 (compared in constant time; the token is never printed).
+// in which case none of its lines is kept. With a token configured, every request but GET|HEAD /health
+// needs `Authorization: Bearer <token>` (401 otherwise; compared in constant time; the token is never
+// printed). /health stays open so that load balancers can probe it without the secret; /stats is
+// guarded. A request with two Authorization headers is refused by the parser (400, see http_request.h).
 //
 // A Connection that sniffed HTTP owns one session and feeds it what it reads; answers go to the
 // connection's Replies. Bad requests are answered and the connection closed; requests that must be

@@ -199,7 +199,11 @@ void add_listen_command(CLI::App& app, int& exit_code) {
   command
       ->add_option("--tracing-port", s.tracing_port, "Also listen here for spans and span logs only (0: any)")
       ->check(CLI::Range(0, 65535));
-  auto* token = command->add_option("--token", s.token, "HTTP requests need 'Authorization: Bearer TOKEN'");
+  auto* token = command->add_option(
+      "--token", s.token,
+      "HTTP requests need 'Authorization: Bearer TOKEN' (401 otherwise), GET /stats included; GET /health "
+      "stays open for load-balancer health checks. A request with more than one Authorization header is "
+      "refused (400), token or not. Raw TCP lines need no token");
   command->add_option("--token-file", s.token_file, "Read the --token from the first line of this file")
       ->excludes(token);
   command->add_option("--out", s.out, "Append accepted lines to this file instead of stdout");

@@ -27,8 +27,10 @@ struct ReceiverOptions {
   std::optional<std::uint16_t> distribution_port;  // distribution lines only; 0 = any free port
   std::optional<std::uint16_t> tracing_port;       // span and span-log lines only; 0 = any free port
 
-  // When set, every HTTP request but GET /health and GET /stats needs `Authorization: Bearer <token>`
-  // (401 otherwise). Raw TCP lines need no token, as on a proxy.
+  // When set, every HTTP request but GET|HEAD /health (left open for load balancers' health checks)
+  // needs `Authorization: Bearer <token>`, /stats included (401 otherwise). A request with more than one
+  // Authorization header is refused (400) whether or not a token is set. Raw TCP lines need no token,
+  // as on a proxy.
   std::string token;
 
   // Accepted lines in canonical form are written to this descriptor (the receiver does not close it);
