@@ -22,6 +22,14 @@ constexpr std::string_view kSpanLogs =
     R"("span":"getUser source=api-3 traceId=7b3bf470-9456-11e8-9eb6-529269fb1459 )"
     R"(spanId=0313bafe-9457-11e8-9eb6-529269fb1459 1700000000123 45"})";
 
+// Stops the receiver and expects exactly one report, the one that contains `text`.
+void expect_single_report(RunningReceiver& receiver, std::string_view text) {
+  receiver.stop();
+  const std::string reports = receiver.reports();
+  EXPECT_EQ(testing::count_of(reports, "\n"), 1u) << reports;
+  EXPECT_NE(reports.find(text), std::string::npos) << reports;
+}
+
 TEST(Receiver, WritesCanonicalLinesAndCountsThemPerKind) {
   RunningReceiver receiver;
   TestClient client(receiver.port());
@@ -178,6 +186,54 @@ TEST(Receiver, DirectIngestionEvents) {
   EXPECT_EQ(receiver.accepted(LineKind::event), 1u);
   EXPECT_EQ(receiver.rejected(LineKind::event), 1u);
   ASSERT_TRUE(receiver.wait_for_report("answered 400 Bad Request: malformed_line: \"startTime\" is missing"));
+}
+
+TEST(Receiver, BodyLabelledGzipThatIsNotGzipIsRefusedWhole) {
+  RunningReceiver receiver;
+  const std::string fault = "Content-Encoding says gzip but the body is not gzip data (no gzip magic bytes";
+  // What the Python SDK's direct-ingestion client sends for an event: plain JSON labelled gzip.
+  const auto event = testing::curl_post(
+      receiver.url() + "/api/v2/event",
+      R"({"name":"deploy","hosts":["ci-1"],"startTime":1700000000000,"endTime":1700000060000})",
+      {"Content-Type: application/json", "Content-Encoding: gzip"});
+  EXPECT_EQ(event.status, 400) << event.error;
+  EXPECT_EQ(event.body.rfind(fault, 0), 0u) << event.body;
+  const auto lines = testing::curl_post(receiver.url() + "/report?f=wavefront",
+                                        "a 1 source=s\nb 2 source=s\n", {"Content-Encoding: gzip"});
+  EXPECT_EQ(lines.status, 400) << lines.error;
+  EXPECT_EQ(lines.body.rfind(fault, 0), 0u) << lines.body;
+  EXPECT_EQ(receiver.output(), "");
+  EXPECT_EQ(receiver.accepted(LineKind::metric) + receiver.accepted(LineKind::event), 0u);
+  // A single byte that could start gzip, then the end, is a truncated body.
+  TestClient client(receiver.port());
+  ASSERT_TRUE(client.send(testing::http_post("/report", "\x1f", "Content-Encoding: gzip\r\n")));
+  const auto answer = client.read_answer();
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 400);
+  EXPECT_EQ(answer->body.rfind("truncated gzip body", 0), 0u) << answer->body;
+}
+
+TEST(Receiver, TruncatedGzipBodyIsReportedOnceAndKeepsNoLine) {
+  RunningReceiver receiver;
+  const auto answer =
+      testing::curl_post(receiver.url() + "/report?f=wavefront",
+                         testing::gzip_unfinished("a 1 source=s\nb 2 sou"), {"Content-Encoding: gzip"});
+  EXPECT_EQ(answer.status, 400) << answer.error;
+  EXPECT_EQ(answer.body.rfind("truncated gzip body", 0), 0u) << answer.body;
+  EXPECT_EQ(receiver.output(), "");
+  EXPECT_EQ(receiver.accepted(LineKind::metric), 0u);
+  EXPECT_EQ(receiver.rejected(LineKind::metric), 0u);
+  expect_single_report(receiver, "answered 400 Bad Request: truncated gzip body");
+  // The same cut on a raw gzip stream: the complete line counts, the piece of the cut is not a line.
+  RunningReceiver stream_receiver;
+  {
+    TestClient client(stream_receiver.port());
+    ASSERT_TRUE(client.send(testing::gzip_unfinished("a 1 source=s\nb 2 sou")));
+  }
+  ASSERT_TRUE(stream_receiver.wait_for_report("the gzip stream ended in the middle of a gzip member"));
+  EXPECT_EQ(stream_receiver.output(), "\"a\" 1 source=\"s\"\n");
+  EXPECT_EQ(stream_receiver.rejected(LineKind::metric), 0u);
+  expect_single_report(stream_receiver, "the gzip stream ended in the middle of a gzip member");
 }
 
 TEST(Receiver, TokenIsRequiredForHttpWhenSet) {

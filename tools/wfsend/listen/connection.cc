@@ -220,13 +220,19 @@ void Connection::end_of_lines() {
     feed_lines(std::string_view(&sniffed_, 1), budget);
   }
   if (mode_ != Mode::lines && mode_ != Mode::gzip_lines) return;
-  input_.finish([&](std::string_view line, std::uint64_t number) {
+  const bool complete = input_.finish([&](std::string_view line, std::uint64_t number) {
     context_.ingester.refuse(line, number, filter_, origin(), wavefront::ErrorCode::malformed_line,
                              line.size() + 1,
                              "the connection ended before the end of the line (no newline); a proxy drops "
                              "such a line",
                              tally_, context_.now);
   });
+  if (!complete) {
+    context_.ingester.report(origin(),
+                             "the gzip stream ended in the middle of a gzip member; its unfinished last line "
+                             "is dropped",
+                             context_.now);
+  }
   commit_tally();
 }
 

@@ -129,6 +129,7 @@ void HttpSession::on_head() {
   over_budget_ = false;
   raw_body_bytes_ = 0;
   gzip_ = false;
+  gzip_magic_seen_ = 0;
 
   const HttpRequest& request = parser_.request();
   if (request.method == "POST") {
@@ -171,10 +172,7 @@ void HttpSession::route_post(const HttpRequest& request) {
     return;
   }
   if (request.path == "/api/v2/event") {
-    if (gzip_) {
-      decide(415, "send event JSON uncompressed\n");
-      return;
-    }
+    // A gzip label is judged by the body's first bytes (on_body): not gzip is 400, as on a proxy.
     action_ = BodyAction::event_json;
   } else {
     std::optional<std::string_view> format = query_parameter(request.query, "f");
@@ -198,8 +196,27 @@ void HttpSession::route_post(const HttpRequest& request) {
   }
 }
 
+bool HttpSession::check_gzip_magic(std::string_view piece) {
+  static constexpr char kMagic[] = {'\x1f', '\x8b'};
+  for (std::size_t index = 0; index < piece.size() && gzip_magic_seen_ < sizeof kMagic; ++index) {
+    if (piece[index] != kMagic[gzip_magic_seen_]) {
+      abandon(400,
+              "Content-Encoding says gzip but the body is not gzip data (no gzip magic bytes 1f 8b); "
+              "none of it is kept");
+      return false;
+    }
+    ++gzip_magic_seen_;
+  }
+  if (action_ == BodyAction::event_json && gzip_magic_seen_ == sizeof kMagic) {
+    abandon(415, "gzip-compressed event JSON is not supported; send it uncompressed");
+    return false;
+  }
+  return true;
+}
+
 void HttpSession::on_body(std::string_view piece, std::size_t& budget) {
   raw_body_bytes_ += piece.size();
+  if (gzip_ && action_ != BodyAction::discard && !check_gzip_magic(piece)) return;
   switch (action_) {
     case BodyAction::discard:
       return;
@@ -257,10 +274,11 @@ void HttpSession::on_complete() {
 }
 
 void HttpSession::complete_lines() {
+  // A truncated body is refused whole, its unfinished last line unread: one report, not two.
   const bool complete =
       input_.finish([&](std::string_view line, std::uint64_t number) { on_line(line, number); });
   if (!complete) {
-    abandon(400, "the gzip body ends in the middle of a gzip member");
+    abandon(400, "truncated gzip body: it ends in the middle of a gzip member; none of its lines is kept");
     return;
   }
   if (over_budget_) {

@@ -6,10 +6,13 @@
 //   GET|HEAD /health, /stats                                     200 "ok", or the counters as JSON
 // A /report request is answered 202 once its body is read, even when some lines were bad (they are
 // reported on stderr, as the proxy logs them); 413 when the body decodes to more than max_body_bytes,
-// in which case none of its lines is kept. With a token configured, every request but GET|HEAD /health
-// needs `Authorization: Bearer <token>` (401 otherwise; compared in constant time; the token is never
-// printed). /health stays open so that load balancers can probe it without the secret; /stats is
-// guarded. A request with two Authorization headers is refused by the parser (400, see http_request.h).
+// 400 when a body labelled gzip does not start with gzip's magic bytes, is corrupt or is truncated (the
+// proxy's decompressor refuses such a body whole); in each of these cases none of its lines is kept.
+// Event JSON labelled gzip gets the same 400 when it is not gzip, and 415 when it is. With a token
+// configured, every request but GET|HEAD /health needs `Authorization: Bearer <token>` (401 otherwise;
+// compared in constant time; the token is never printed). /health stays open so that load balancers can probe
+// it without the secret; /stats is guarded. A request with two Authorization headers is refused by the parser
+// (400, see http_request.h).
 //
 // A Connection that sniffed HTTP owns one session and feeds it what it reads; answers go to the
 // connection's Replies. Bad requests are answered and the connection closed; requests that must be
@@ -73,6 +76,9 @@ class HttpSession final : private LineTarget {
   void on_head();
   void route_post(const HttpRequest& request);
   void on_body(std::string_view piece, std::size_t& budget);
+  // A body labelled gzip must start with gzip's magic bytes; answers 400 (or 415 for event JSON) and
+  // returns false otherwise.
+  bool check_gzip_magic(std::string_view piece);
   void on_complete();
   void complete_lines();
   void complete_event();
@@ -105,7 +111,8 @@ class HttpSession final : private LineTarget {
   BodyAction action_ = BodyAction::discard;
   LineFilter filter_ = LineFilter::any;
   bool gzip_ = false;
-  int decided_status_ = 0;  // an answer chosen from the head, sent once the body is read
+  std::size_t gzip_magic_seen_ = 0;  // leading body bytes found to match gzip's magic
+  int decided_status_ = 0;           // an answer chosen from the head, sent once the body is read
   std::string decided_body_;
   std::string decided_headers_;
   Tally tally_;

@@ -51,11 +51,16 @@ class LineInput {
   bool has_leftover() const noexcept { return leftover_offset_ < leftover_.size() || output_held_; }
 
   // Ends the stream: an unfinished last line goes to on_last(std::string_view line, std::uint64_t number).
-  // Returns false when a gzip member was cut short.
+  // Returns false when a gzip member was cut short; the unfinished last line is then dropped unread
+  // (it is a piece of the cut, not a line the client wrote).
   template <class OnLast>
   bool finish(OnLast&& on_last) {
-    splitter_.finish(on_last);
     const bool complete = !gzip_ || inflater_ == nullptr || inflater_->at_member_boundary();
+    if (complete) {
+      splitter_.finish(on_last);
+    } else {
+      splitter_.reset();
+    }
     leftover_.clear();
     leftover_offset_ = 0;
     output_held_ = false;
