@@ -82,6 +82,8 @@ class HttpRequestParser {
   bool in_request() const noexcept { return state_ != State::idle; }
   // True once the head was read and understood (request() is then meaningful), until reset().
   bool head_done() const noexcept { return head_done_; }
+  // Bytes kept for the head and chunk lines (their buffers' capacity).
+  std::size_t held_bytes() const noexcept { return head_.capacity() + line_.capacity(); }
   // Readies the parser for the next request on the connection; keeps its buffers.
   void reset() noexcept;
 

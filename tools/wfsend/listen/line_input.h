@@ -72,8 +72,15 @@ class LineInput {
   std::uint64_t line_number() const noexcept { return splitter_.line_number(); }
   std::uint64_t decoded_bytes() const noexcept { return decoded_; }
   const std::string& error() const noexcept { return error_; }
-  // Gives back the memory of long lines and left-over bytes between streams.
+  // Gives back the memory of long lines, left-over bytes and the decompressor between streams.
   void release_memory();
+  // Ends the stream without reading what is left, and gives back all its memory.
+  void discard();
+  // Bytes this stream holds now: the unfinished line, compressed bytes kept for a later turn, and the
+  // decompressor's state (for the receiver's MemoryBudget).
+  std::size_t held_bytes() const noexcept {
+    return splitter_.held_bytes() + leftover_.capacity() + (inflater_ ? Inflater::kStateBytes : 0);
+  }
 
  private:
   Outcome inflate(std::string_view input, std::size_t& consumed, LineTarget& target, std::size_t& budget);

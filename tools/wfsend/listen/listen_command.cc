@@ -238,7 +238,11 @@ void add_listen_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   command
       ->add_option("--max-buffered-bytes", s.receiver.max_buffered_bytes,
-                   "Results of unfinished HTTP requests held at once, all connections (bytes); 503 above")
+                   "Memory held open for unfinished work, all connections (bytes): HTTP results staged until "
+                   "their request completes, unfinished lines, compressed bytes waiting, request heads and "
+                   "gzip decompressors (48 KiB each); each connection's first 2 x 64 KiB are not counted. "
+                   "The request that would pass it is answered 503 with Retry-After: 1 (a raw TCP stream is "
+                   "closed)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   command->callback([settings, &exit_code] { exit_code = run_listen(*settings); });
