@@ -152,8 +152,8 @@ SessionRun run_session(std::string_view data, const wfsend::listen::ReceiverOpti
       }
       collect();
     }
-    // Whatever a session reserved for its staged results, it gave back.
-    if (context.staging.used() != 0) std::abort();
+    // Whatever a session counted in the memory budget, it gave back.
+    if (context.held.used() != 0) std::abort();
     run.stats = context.stats.snapshot();
   }
   run.output = read_memfd(output_fd);

@@ -240,6 +240,20 @@ TEST(ProxyFaults, ADeadProxyCannotFloodTheLog) {
   }
 }
 
+TEST(ProxyFaults, ConnectFailureIsLoggedWithoutADanglingSeparator) {
+  auto logger = std::make_shared<testing::RecordingLogger>();
+  const std::uint16_t port = FakeProxy::reserve_port();
+  ProxyClientConfig config = fast_config("127.0.0.1", port);
+  config.logger = logger;
+  config.log_interval = 3600s;
+  config.close_timeout = 50ms;
+  auto client = make_client(config);
+  send_numbered(*client, 0, 1);
+  ASSERT_TRUE(eventually([&] { return !logger->messages().empty(); }));
+  EXPECT_EQ(logger->messages().front(),
+            "warning: cannot connect to 127.0.0.1:" + std::to_string(port) + ": Connection refused");
+}
+
 TEST(ProxyFaults, RetriedDataExpiresAfterMaxRetryAge) {
   auto clock = std::make_shared<testing::ManualClock>();
   ProxyClientConfig config = fast_config("127.0.0.1", FakeProxy::reserve_port());

@@ -161,6 +161,22 @@ TEST(ReceiverHostile, ConnectionsOverTheMaximumAreClosed) {
   ASSERT_TRUE(receiver.wait_for_output_lines(3));
 }
 
+TEST(ReceiverHostile, UnfinishedRawLinesShareMaxBufferedBytes) {
+  ReceiverOptions options;
+  options.max_buffered_bytes = std::size_t{2} << 20;
+  RunningReceiver receiver(options);
+  // Each client holds an unfinished line of 600 KB: a few fit in 2 MiB, the next is closed.
+  std::vector<std::unique_ptr<TestClient>> clients;
+  for (int index = 0; index < 6; ++index) {
+    clients.push_back(std::make_unique<TestClient>(receiver.port()));
+    ASSERT_TRUE(clients.back()->send(std::string(600000, 'u')));
+  }
+  ASSERT_TRUE(receiver.wait_for_report(
+      "more than 2097152 bytes held for unfinished lines and requests (--max-buffered-bytes); closing"));
+  ASSERT_TRUE(wavefront::testing::eventually([&] { return receiver.stats().connections_open < 6; }));
+  expect_served(receiver);
+}
+
 TEST(ReceiverHostile, HalfARequestThenAReset) {
   RunningReceiver receiver;
   {

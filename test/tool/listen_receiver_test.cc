@@ -22,6 +22,14 @@ constexpr std::string_view kSpanLogs =
     R"("span":"getUser source=api-3 traceId=7b3bf470-9456-11e8-9eb6-529269fb1459 )"
     R"(spanId=0313bafe-9457-11e8-9eb6-529269fb1459 1700000000123 45"})";
 
+// Stops the receiver and expects exactly one report, the one that contains `text`.
+void expect_single_report(RunningReceiver& receiver, std::string_view text) {
+  receiver.stop();
+  const std::string reports = receiver.reports();
+  EXPECT_EQ(testing::count_of(reports, "\n"), 1u) << reports;
+  EXPECT_NE(reports.find(text), std::string::npos) << reports;
+}
+
 TEST(Receiver, WritesCanonicalLinesAndCountsThemPerKind) {
   RunningReceiver receiver;
   TestClient client(receiver.port());
@@ -180,6 +188,54 @@ TEST(Receiver, DirectIngestionEvents) {
   ASSERT_TRUE(receiver.wait_for_report("answered 400 Bad Request: malformed_line: \"startTime\" is missing"));
 }
 
+TEST(Receiver, BodyLabelledGzipThatIsNotGzipIsRefusedWhole) {
+  RunningReceiver receiver;
+  const std::string fault = "Content-Encoding says gzip but the body is not gzip data (no gzip magic bytes";
+  // What the Python SDK's direct-ingestion client sends for an event: plain JSON labelled gzip.
+  const auto event = testing::curl_post(
+      receiver.url() + "/api/v2/event",
+      R"({"name":"deploy","hosts":["ci-1"],"startTime":1700000000000,"endTime":1700000060000})",
+      {"Content-Type: application/json", "Content-Encoding: gzip"});
+  EXPECT_EQ(event.status, 400) << event.error;
+  EXPECT_EQ(event.body.rfind(fault, 0), 0u) << event.body;
+  const auto lines = testing::curl_post(receiver.url() + "/report?f=wavefront",
+                                        "a 1 source=s\nb 2 source=s\n", {"Content-Encoding: gzip"});
+  EXPECT_EQ(lines.status, 400) << lines.error;
+  EXPECT_EQ(lines.body.rfind(fault, 0), 0u) << lines.body;
+  EXPECT_EQ(receiver.output(), "");
+  EXPECT_EQ(receiver.accepted(LineKind::metric) + receiver.accepted(LineKind::event), 0u);
+  // A single byte that could start gzip, then the end, is a truncated body.
+  TestClient client(receiver.port());
+  ASSERT_TRUE(client.send(testing::http_post("/report", "\x1f", "Content-Encoding: gzip\r\n")));
+  const auto answer = client.read_answer();
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 400);
+  EXPECT_EQ(answer->body.rfind("truncated gzip body", 0), 0u) << answer->body;
+}
+
+TEST(Receiver, TruncatedGzipBodyIsReportedOnceAndKeepsNoLine) {
+  RunningReceiver receiver;
+  const auto answer =
+      testing::curl_post(receiver.url() + "/report?f=wavefront",
+                         testing::gzip_unfinished("a 1 source=s\nb 2 sou"), {"Content-Encoding: gzip"});
+  EXPECT_EQ(answer.status, 400) << answer.error;
+  EXPECT_EQ(answer.body.rfind("truncated gzip body", 0), 0u) << answer.body;
+  EXPECT_EQ(receiver.output(), "");
+  EXPECT_EQ(receiver.accepted(LineKind::metric), 0u);
+  EXPECT_EQ(receiver.rejected(LineKind::metric), 0u);
+  expect_single_report(receiver, "answered 400 Bad Request: truncated gzip body");
+  // The same cut on a raw gzip stream: the complete line counts, the piece of the cut is not a line.
+  RunningReceiver stream_receiver;
+  {
+    TestClient client(stream_receiver.port());
+    ASSERT_TRUE(client.send(testing::gzip_unfinished("a 1 source=s\nb 2 sou")));
+  }
+  ASSERT_TRUE(stream_receiver.wait_for_report("the gzip stream ended in the middle of a gzip member"));
+  EXPECT_EQ(stream_receiver.output(), "\"a\" 1 source=\"s\"\n");
+  EXPECT_EQ(stream_receiver.rejected(LineKind::metric), 0u);
+  expect_single_report(stream_receiver, "the gzip stream ended in the middle of a gzip member");
+}
+
 TEST(Receiver, TokenIsRequiredForHttpWhenSet) {
   ReceiverOptions options;
   options.token = "s3cret-token";
@@ -199,6 +255,50 @@ TEST(Receiver, TokenIsRequiredForHttpWhenSet) {
   EXPECT_EQ(receiver.stats().http_responses.at(401), 3u);
   receiver.stop();
   EXPECT_EQ(receiver.reports().find("s3cret"), std::string::npos);
+}
+
+TEST(Receiver, TwoAuthorizationHeadersAreRefusedWhicheverComesLast) {
+  ReceiverOptions options;
+  options.token = "SECRET";
+  RunningReceiver receiver(options);
+  for (const char* headers : {"Authorization: Bearer WRONG\r\nAuthorization: Bearer SECRET\r\n",
+                              "Authorization: Bearer SECRET\r\nAuthorization: Bearer WRONG\r\n"}) {
+    TestClient client(receiver.port());
+    ASSERT_TRUE(client.send(testing::http_post("/report?f=wavefront", "a 1 source=s\n", headers)));
+    const auto answer = client.read_answer();
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->status, 400) << headers;
+    EXPECT_EQ(answer->body, "more than one Authorization header\n");
+    EXPECT_TRUE(answer->closes);
+  }
+  EXPECT_EQ(receiver.output(), "");
+  EXPECT_EQ(receiver.accepted(LineKind::metric), 0u);
+}
+
+TEST(Receiver, StatsNeedTheTokenButHealthDoesNot) {
+  ReceiverOptions options;
+  options.token = "SECRET";
+  RunningReceiver receiver(options);
+  TestClient client(receiver.port());
+  ASSERT_TRUE(
+      client.send("GET /stats HTTP/1.1\r\n\r\nHEAD /stats HTTP/1.1\r\nAuthorization: Bearer WRONG\r\n\r\n"
+                  "GET /health HTTP/1.1\r\n\r\nGET /stats HTTP/1.1\r\nAuthorization: Bearer SECRET\r\n\r\n"));
+  auto stats = client.read_answer();
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->status, 401);
+  EXPECT_NE(stats->head.find("WWW-Authenticate: Bearer"), std::string::npos);
+  EXPECT_EQ(stats->body.find("\"http\""), std::string::npos) << stats->body;
+  auto head = client.read_answer(10s, true);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 401);
+  auto health = client.read_answer();
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(health->body, "ok\n");
+  auto allowed = client.read_answer();
+  ASSERT_TRUE(allowed);
+  EXPECT_EQ(allowed->status, 200);
+  EXPECT_NE(allowed->body.find("\"http\":{\"requests\":4"), std::string::npos) << allowed->body;
 }
 
 TEST(Receiver, KeepAliveServesSeveralRequestsOnOneConnection) {

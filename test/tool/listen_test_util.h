@@ -86,6 +86,22 @@ inline std::string gzip_zeros(std::size_t total) {
   return out;
 }
 
+// gzip of `text` whose member never ends: all of `text` can be decompressed (a sync flush), but the
+// final block and the trailer are missing, as when a body or stream is cut short.
+inline std::string gzip_unfinished(std::string_view text) {
+  z_stream stream{};
+  deflateInit2(&stream, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  std::string out(text.size() + 1024, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  stream.avail_in = static_cast<uInt>(text.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  deflate(&stream, Z_SYNC_FLUSH);
+  out.resize(out.size() - stream.avail_out);
+  deflateEnd(&stream);
+  return out;
+}
+
 struct RawAnswer {
   int status = 0;
   std::string head;

@@ -123,7 +123,7 @@ Status TcpConnection::open(const std::string& host, std::uint16_t port, Millisec
     const int fd = ::socket(address->ai_family, address->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
                             address->ai_protocol);
     if (fd < 0) {
-      failures += " socket: " + error_text(errno) + ";";
+      failures += (failures.empty() ? " socket: " : "; socket: ") + error_text(errno);
       continue;
     }
     int error = 0;
@@ -141,7 +141,7 @@ Status TcpConnection::open(const std::string& host, std::uint16_t port, Millisec
       }
     }
     if (error != 0) {
-      failures += " " + error_text(error) + ";";
+      failures += (failures.empty() ? " " : "; ") + error_text(error);
       ::close(fd);
       continue;
     }

@@ -38,6 +38,7 @@ Connection::Connection(LoopContext& context, int fd, std::string peer_ip, std::u
       label_(peer_label(peer_ip_, peer_port)),
       filter_(filter),
       input_(context.options.max_line_length, context.inflate_buffer),
+      held_(context.held),
       last_activity_(context.now) {
   context_.stats.add(context_.stats.connections);
   context_.stats.add(context_.stats.connections_open);
@@ -72,6 +73,27 @@ std::uint32_t Connection::wanted_events() const noexcept {
 }
 
 void Connection::turn() {
+  turn_once();
+  account();
+}
+
+void Connection::account() {
+  if (closed()) return;
+  const bool raw = mode_ == Mode::lines || mode_ == Mode::gzip_lines;
+  // An HTTP session accounts for itself (and answers 503); here only the bytes read ahead, and a raw
+  // stream's unfinished line, compressed leftover and decompressor.
+  if (held_.update(pending_.capacity() + (raw ? input_.held_bytes() : 0)) || !raw) return;
+  context_.ingester.report(
+      origin(),
+      "more than " + std::to_string(context_.options.max_buffered_bytes) +
+          " bytes held for unfinished lines and requests (--max-buffered-bytes); closing",
+      context_.now);
+  input_.discard();
+  close_now();
+  held_.update(0);
+}
+
+void Connection::turn_once() {
   if (closed()) return;
   if (lingering_) {
     drain_lingering();
@@ -96,7 +118,7 @@ void Connection::turn() {
     const std::string_view data = std::string_view(pending_).substr(pending_offset_);
     pending_offset_ += process(data, budget);
     if (pending_offset_ >= pending_.size() || replies_.close_after) {
-      pending_.clear();
+      std::string().swap(pending_);
       pending_offset_ = 0;
     }
     flush_replies();
@@ -220,13 +242,19 @@ void Connection::end_of_lines() {
     feed_lines(std::string_view(&sniffed_, 1), budget);
   }
   if (mode_ != Mode::lines && mode_ != Mode::gzip_lines) return;
-  input_.finish([&](std::string_view line, std::uint64_t number) {
+  const bool complete = input_.finish([&](std::string_view line, std::uint64_t number) {
     context_.ingester.refuse(line, number, filter_, origin(), wavefront::ErrorCode::malformed_line,
                              line.size() + 1,
                              "the connection ended before the end of the line (no newline); a proxy drops "
                              "such a line",
                              tally_, context_.now);
   });
+  if (!complete) {
+    context_.ingester.report(origin(),
+                             "the gzip stream ended in the middle of a gzip member; its unfinished last line "
+                             "is dropped",
+                             context_.now);
+  }
   commit_tally();
 }
 

@@ -53,6 +53,10 @@ class Connection final : private LineTarget {
  private:
   enum class Mode : std::uint8_t { sniff, lines, gzip_lines, http };
 
+  void turn_once();
+  // Records what the connection holds in the receiver's MemoryBudget; closes a raw stream whose growth
+  // took the total over --max-buffered-bytes.
+  void account();
   std::size_t process(std::string_view data, std::size_t& budget);
   std::size_t process_mode(std::string_view data, std::size_t& budget);
   void choose_mode(char first, char second);
@@ -81,6 +85,7 @@ class Connection final : private LineTarget {
   bool have_sniffed_ = false;
 
   LineInput input_;  // lines and gzip_lines
+  HeldShare held_;   // pending_, and input_ for raw streams
   Tally tally_;      // lines of the current turn
   Clock::time_point line_started_{};
   std::unique_ptr<HttpSession> http_;

@@ -1,5 +1,5 @@
 // What the connections of one `wfsend listen` receiver share: the options, the line reader, the
-// output, the counters, the buffers of the current turn and the budget for held HTTP results.
+// output, the counters, the buffers of the current turn and the budget for memory held open.
 //
 // The Receiver owns one LoopContext; its Connections and HttpSessions keep a reference to it.
 //
@@ -19,21 +19,54 @@
 
 namespace wfsend::listen {
 
-// Bytes of HTTP results held until their requests complete, over all connections.
-class StagingBudget {
+// Bytes held for unfinished work over all connections, bounded by --max-buffered-bytes: HTTP results
+// staged until their request completes, unfinished lines, compressed bytes waiting for their turn,
+// request heads, and each live decompressor's state. Every connection records what it holds in a
+// HeldShare as it grows and shrinks; the one whose growth takes the total over the limit is refused
+// (503 for an HTTP request, a closed connection for raw TCP) and gives its memory back at once.
+class MemoryBudget {
  public:
-  explicit StagingBudget(std::size_t limit) : limit_(limit) {}
-  bool reserve(std::size_t bytes) noexcept {
-    if (bytes > limit_ - used_) return false;
-    used_ += bytes;
-    return true;
-  }
-  void release(std::size_t bytes) noexcept { used_ -= bytes; }
+  explicit MemoryBudget(std::size_t limit) : limit_(limit) {}
+  void add(std::size_t bytes) noexcept { used_ += bytes; }
+  void remove(std::size_t bytes) noexcept { used_ -= bytes; }
+  bool over() const noexcept { return used_ > limit_; }
   std::size_t used() const noexcept { return used_; }
+  std::size_t limit() const noexcept { return limit_; }
 
  private:
   std::size_t limit_;
   std::size_t used_ = 0;
+};
+
+// One holder's part of the MemoryBudget. The first kUncountedBytes a holder keeps are not counted, so
+// that a small request (its head, a short line) is served even when large ones filled the budget;
+// options.h counts them per connection instead.
+class HeldShare {
+ public:
+  static constexpr std::size_t kUncountedBytes = std::size_t{64} * 1024;
+
+  explicit HeldShare(MemoryBudget& budget) : budget_(budget) {}
+  ~HeldShare() { budget_.remove(counted_); }
+  HeldShare(const HeldShare&) = delete;
+  HeldShare& operator=(const HeldShare&) = delete;
+
+  // Records that the holder now holds `held` bytes. False when it grew and the total is now over the
+  // limit: the holder must give memory back.
+  bool update(std::size_t held) noexcept {
+    const std::size_t counted = held > kUncountedBytes ? held - kUncountedBytes : 0;
+    const bool grew = counted > counted_;
+    if (grew) {
+      budget_.add(counted - counted_);
+    } else {
+      budget_.remove(counted_ - counted);
+    }
+    counted_ = counted;
+    return !(grew && budget_.over());
+  }
+
+ private:
+  MemoryBudget& budget_;
+  std::size_t counted_ = 0;
 };
 
 struct LoopContext {
@@ -45,7 +78,7 @@ struct LoopContext {
         diagnostics(options.report_fd, options.max_reports_per_second),
         ingester(options, diagnostics),
         output(options.output_fd),
-        staging(options.max_buffered_bytes),
+        held(options.max_buffered_bytes),
         read_buffer(kReadChunkBytes, '\0'),
         inflate_buffer(kInflateChunkBytes, '\0') {}
 
@@ -54,7 +87,7 @@ struct LoopContext {
   LineIngester ingester;
   OutputWriter output;
   LiveStats stats;
-  StagingBudget staging;
+  MemoryBudget held;
   wavefront::json::JsonParser json;
   std::string read_buffer;               // one read from a socket
   std::string inflate_buffer;            // one step of decompression

@@ -88,6 +88,7 @@ void HttpRequestParser::reset() noexcept {
   remaining_ = 0;
   saw_cr_ = false;
   head_done_ = false;
+  saw_authorization_ = false;
   request_ = HttpRequest();
   error_status_ = 0;
   error_message_.clear();
@@ -306,6 +307,12 @@ bool HttpRequestParser::interpret_header(std::string_view name, std::string_view
   } else if (equals_ignore_case(name, "content-encoding")) {
     request_.content_encoding = value;
   } else if (equals_ignore_case(name, "authorization")) {
+    // Authorization is not a list: with two, one could pass the token check and the other be used.
+    if (saw_authorization_) {
+      fail(400, "more than one Authorization header", 0);
+      return false;
+    }
+    saw_authorization_ = true;
     request_.authorization = value;
   }
   return true;

@@ -7,7 +7,8 @@
 // max_head_bytes; chunk-size lines and trailers are bounded too, so a hostile client cannot make the
 // parser hold more than that. Supports Content-Length and chunked bodies, HTTP/1.0 and 1.1 keep-alive
 // rules, `Expect: 100-continue` (reported; answering it is the caller's job) and pipelined requests.
-// Both Content-Length and Transfer-Encoding in one request is refused (request smuggling).
+// Both Content-Length and Transfer-Encoding in one request is refused (request smuggling), and so are
+// two Content-Length values that differ and a second Authorization header (400).
 //
 // Thread-safety: not thread-safe; one parser per connection, used by the event-loop thread.
 #pragma once
@@ -81,6 +82,8 @@ class HttpRequestParser {
   bool in_request() const noexcept { return state_ != State::idle; }
   // True once the head was read and understood (request() is then meaningful), until reset().
   bool head_done() const noexcept { return head_done_; }
+  // Bytes kept for the head and chunk lines (their buffers' capacity).
+  std::size_t held_bytes() const noexcept { return head_.capacity() + line_.capacity(); }
   // Readies the parser for the next request on the connection; keeps its buffers.
   void reset() noexcept;
 
@@ -111,6 +114,7 @@ class HttpRequestParser {
   std::uint64_t remaining_ = 0;  // body_length / chunk_data
   bool saw_cr_ = false;          // chunk_data_end: the CR of the CRLF after a chunk has arrived
   bool head_done_ = false;
+  bool saw_authorization_ = false;
   HttpRequest request_;
   int error_status_ = 0;
   std::string error_message_;

@@ -9,6 +9,8 @@ namespace {
 
 constexpr std::size_t kKeptStagingCapacity = std::size_t{64} * 1024;
 constexpr std::size_t kSmallCommitBytes = std::size_t{64} * 1024;
+constexpr std::string_view kUnauthorized = "missing or wrong bearer token\n";
+constexpr std::string_view kChallenge = "WWW-Authenticate: Bearer\r\n";
 constexpr std::string_view kUsage =
     "POST lines to /report?f=wavefront|histogram|trace|spanLogs|event (any path), one event as JSON to "
     "/api/v2/event; GET /health or /stats\n";
@@ -35,11 +37,18 @@ HttpSession::HttpSession(LoopContext& context, Replies& replies, LineFilter port
       peer_label_(std::move(peer_label)),
       parser_(HttpParserLimits{context.options.max_head_bytes, std::size_t{4} * 1024}),
       input_(context.options.max_line_length, context.inflate_buffer),
+      held_(context.held),
       label_(peer_label_) {}
 
-HttpSession::~HttpSession() { context_.staging.release(reserved_); }
+HttpSession::~HttpSession() = default;
 
 std::size_t HttpSession::process(std::string_view data, std::size_t& budget) {
+  const std::size_t used = process_requests(data, budget);
+  enforce_budget();
+  return used;
+}
+
+std::size_t HttpSession::process_requests(std::string_view data, std::size_t& budget) {
   std::size_t used = 0;
   while (!replies_.close_after && !input_.has_leftover()) {
     if (!parser_.in_request()) {
@@ -72,7 +81,28 @@ std::size_t HttpSession::process(std::string_view data, std::size_t& budget) {
 void HttpSession::resume(std::size_t& budget) {
   handle(input_.resume(*this, budget));
   // The body may have ended with the leftover: let the parser report the end without new bytes.
-  if (!input_.has_leftover() && !replies_.close_after) process(std::string_view(), budget);
+  if (!input_.has_leftover() && !replies_.close_after) process_requests(std::string_view(), budget);
+  enforce_budget();
+}
+
+std::size_t HttpSession::held_bytes() const noexcept {
+  return staging_.capacity() + input_.held_bytes() + parser_.held_bytes();
+}
+
+void HttpSession::account() {
+  if (!held_.update(held_bytes())) over_budget_ = true;
+}
+
+void HttpSession::enforce_budget() {
+  account();
+  if (over_budget_ && parser_.in_request() && !replies_.close_after) refuse_over_budget();
+}
+
+void HttpSession::refuse_over_budget() {
+  abandon(503,
+          "more than " + std::to_string(context_.options.max_buffered_bytes) +
+              " bytes held for unfinished requests (--max-buffered-bytes); retry later",
+          "Retry-After: 1\r\n");
 }
 
 void HttpSession::on_request_timeout() {
@@ -95,7 +125,9 @@ void HttpSession::on_peer_closed() {
     context_.ingester.report(origin(), "the client closed the connection in the middle of the request",
                              context_.now);
   }
-  release_staging();
+  std::string().swap(staging_);
+  input_.discard();
+  account();
 }
 
 bool HttpSession::authorized(const HttpRequest& request) const noexcept {
@@ -127,13 +159,16 @@ void HttpSession::on_head() {
   over_budget_ = false;
   raw_body_bytes_ = 0;
   gzip_ = false;
+  gzip_magic_seen_ = 0;
 
   const HttpRequest& request = parser_.request();
   if (request.method == "POST") {
     route_post(request);
   } else if (request.method == "GET" || request.method == "HEAD") {
     if (request.path == "/health") {
-      decide(200, "ok\n");
+      decide(200, "ok\n");  // open even with a token: load balancers probe it without secrets
+    } else if (request.path == "/stats" && !authorized(request)) {
+      decide(401, std::string(kUnauthorized), std::string(kChallenge));
     } else if (request.path == "/stats") {
       decide(200, stats_json(context_.stats.snapshot()) + "\n", "Content-Type: application/json\r\n");
     } else {
@@ -157,7 +192,7 @@ void HttpSession::on_head() {
 void HttpSession::route_post(const HttpRequest& request) {
   const std::string_view encoding = request.content_encoding;
   if (!authorized(request)) {
-    decide(401, "missing or wrong bearer token\n", "WWW-Authenticate: Bearer\r\n");
+    decide(401, std::string(kUnauthorized), std::string(kChallenge));
     return;
   }
   if (equals_ignore_case(encoding, "gzip") || equals_ignore_case(encoding, "x-gzip")) {
@@ -167,10 +202,7 @@ void HttpSession::route_post(const HttpRequest& request) {
     return;
   }
   if (request.path == "/api/v2/event") {
-    if (gzip_) {
-      decide(415, "send event JSON uncompressed\n");
-      return;
-    }
+    // A gzip label is judged by the body's first bytes (on_body): not gzip is 400, as on a proxy.
     action_ = BodyAction::event_json;
   } else {
     std::optional<std::string_view> format = query_parameter(request.query, "f");
@@ -194,8 +226,27 @@ void HttpSession::route_post(const HttpRequest& request) {
   }
 }
 
+bool HttpSession::check_gzip_magic(std::string_view piece) {
+  static constexpr char kMagic[] = {'\x1f', '\x8b'};
+  for (std::size_t index = 0; index < piece.size() && gzip_magic_seen_ < sizeof kMagic; ++index) {
+    if (piece[index] != kMagic[gzip_magic_seen_]) {
+      abandon(400,
+              "Content-Encoding says gzip but the body is not gzip data (no gzip magic bytes 1f 8b); "
+              "none of it is kept");
+      return false;
+    }
+    ++gzip_magic_seen_;
+  }
+  if (action_ == BodyAction::event_json && gzip_magic_seen_ == sizeof kMagic) {
+    abandon(415, "gzip-compressed event JSON is not supported; send it uncompressed");
+    return false;
+  }
+  return true;
+}
+
 void HttpSession::on_body(std::string_view piece, std::size_t& budget) {
   raw_body_bytes_ += piece.size();
+  if (gzip_ && action_ != BodyAction::discard && !check_gzip_magic(piece)) return;
   switch (action_) {
     case BodyAction::discard:
       return;
@@ -205,8 +256,8 @@ void HttpSession::on_body(std::string_view piece, std::size_t& budget) {
         return;
       }
       staging_.append(piece);
-      reserve_staging();
-      if (over_budget_) abandon(503, "too much data held for unfinished requests; retry later");
+      account();
+      if (over_budget_) refuse_over_budget();
       return;
     case BodyAction::lines:
       if (raw_body_bytes_ > raw_body_limit()) {
@@ -222,7 +273,8 @@ void HttpSession::handle(LineInput::Outcome outcome) {
   switch (outcome) {
     case LineInput::Outcome::ok:
     case LineInput::Outcome::budget_spent:
-      if (over_budget_) abandon(503, "too much data held for unfinished requests; retry later");
+      account();
+      if (over_budget_) refuse_over_budget();
       return;
     case LineInput::Outcome::too_large:
       abandon(413, "body larger than " + std::to_string(context_.options.max_body_bytes) +
@@ -253,14 +305,15 @@ void HttpSession::on_complete() {
 }
 
 void HttpSession::complete_lines() {
+  // A truncated body is refused whole, its unfinished last line unread: one report, not two.
   const bool complete =
       input_.finish([&](std::string_view line, std::uint64_t number) { on_line(line, number); });
   if (!complete) {
-    abandon(400, "the gzip body ends in the middle of a gzip member");
+    abandon(400, "truncated gzip body: it ends in the middle of a gzip member; none of its lines is kept");
     return;
   }
   if (over_budget_) {
-    abandon(503, "too much data held for unfinished requests; retry later");
+    refuse_over_budget();
     return;
   }
   // Written before the answer: a client that got 202 finds its lines in the output.
@@ -304,10 +357,13 @@ void HttpSession::complete_event() {
   }
 }
 
-void HttpSession::abandon(int status, std::string_view message) {
-  release_staging();
+void HttpSession::abandon(int status, std::string_view message, std::string_view headers) {
+  // The connection closes after the answer: give back everything the request held at once.
+  std::string().swap(staging_);
+  input_.discard();
+  account();
   tally_.clear();
-  respond(status, std::string(message) + "\n", true);
+  respond(status, std::string(message) + "\n", true, headers);
 }
 
 void HttpSession::decide(int status, std::string body, std::string headers) {
@@ -337,30 +393,17 @@ void HttpSession::respond(int status, std::string_view body, bool close, std::st
   if (close) replies_.close_after = true;
 }
 
-void HttpSession::reserve_staging() {
-  if (staging_.capacity() <= reserved_) return;
-  const std::size_t more = staging_.capacity() - reserved_;
-  if (context_.staging.reserve(more)) {
-    reserved_ += more;
-  } else {
-    over_budget_ = true;
-  }
-}
-
 void HttpSession::release_staging() {
   staging_.clear();
-  if (staging_.capacity() > kKeptStagingCapacity) {
-    std::string().swap(staging_);
-    context_.staging.release(reserved_);
-    reserved_ = 0;
-  }
+  if (staging_.capacity() > kKeptStagingCapacity) std::string().swap(staging_);
+  account();
 }
 
 void HttpSession::on_line(std::string_view line, std::uint64_t number) {
   if (over_budget_) return;
   std::string* out = context_.output.enabled() ? &staging_ : nullptr;
   context_.ingester.ingest(line, number, filter_, origin(), out, tally_, context_.now);
-  if (out != nullptr) reserve_staging();
+  if (out != nullptr) account();
 }
 
 void HttpSession::on_too_long(std::string_view start, std::uint64_t number) {

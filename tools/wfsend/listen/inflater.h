@@ -18,6 +18,9 @@ namespace wfsend::listen {
 
 class Inflater {
  public:
+  // What one live inflater holds, rounded up: zlib's inflate state (about 7 KiB) and its 32 KiB window.
+  static constexpr std::size_t kStateBytes = std::size_t{48} * 1024;
+
   struct Result {
     std::size_t consumed = 0;  // compressed bytes used
     std::size_t produced = 0;  // bytes written to the output

@@ -26,6 +26,16 @@ void LineInput::start(bool gzip, std::size_t max_decoded) {
 void LineInput::release_memory() {
   splitter_.release_memory();
   if (leftover_.capacity() > 0 && leftover_.empty()) std::string().swap(leftover_);
+  if (!has_leftover()) inflater_.reset();
+}
+
+void LineInput::discard() {
+  splitter_.reset();
+  splitter_.release_memory();
+  leftover_offset_ = 0;
+  output_held_ = false;
+  std::string().swap(leftover_);
+  inflater_.reset();
 }
 
 void LineInput::split(std::string_view data, LineTarget& target) {

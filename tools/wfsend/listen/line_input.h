@@ -51,11 +51,16 @@ class LineInput {
   bool has_leftover() const noexcept { return leftover_offset_ < leftover_.size() || output_held_; }
 
   // Ends the stream: an unfinished last line goes to on_last(std::string_view line, std::uint64_t number).
-  // Returns false when a gzip member was cut short.
+  // Returns false when a gzip member was cut short; the unfinished last line is then dropped unread
+  // (it is a piece of the cut, not a line the client wrote).
   template <class OnLast>
   bool finish(OnLast&& on_last) {
-    splitter_.finish(on_last);
     const bool complete = !gzip_ || inflater_ == nullptr || inflater_->at_member_boundary();
+    if (complete) {
+      splitter_.finish(on_last);
+    } else {
+      splitter_.reset();
+    }
     leftover_.clear();
     leftover_offset_ = 0;
     output_held_ = false;
@@ -67,8 +72,15 @@ class LineInput {
   std::uint64_t line_number() const noexcept { return splitter_.line_number(); }
   std::uint64_t decoded_bytes() const noexcept { return decoded_; }
   const std::string& error() const noexcept { return error_; }
-  // Gives back the memory of long lines and left-over bytes between streams.
+  // Gives back the memory of long lines, left-over bytes and the decompressor between streams.
   void release_memory();
+  // Ends the stream without reading what is left, and gives back all its memory.
+  void discard();
+  // Bytes this stream holds now: the unfinished line, compressed bytes kept for a later turn, and the
+  // decompressor's state (for the receiver's MemoryBudget).
+  std::size_t held_bytes() const noexcept {
+    return splitter_.held_bytes() + leftover_.capacity() + (inflater_ ? Inflater::kStateBytes : 0);
+  }
 
  private:
   Outcome inflate(std::string_view input, std::size_t& consumed, LineTarget& target, std::size_t& budget);

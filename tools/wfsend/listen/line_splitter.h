@@ -88,6 +88,8 @@ class LineSplitter {
     discarding_ = false;
     line_number_ = 0;
   }
+  // Bytes kept for the unfinished line (its buffer's capacity).
+  std::size_t held_bytes() const noexcept { return partial_.capacity(); }
   // Returns the memory of a long partial line once it is no longer needed.
   void release_memory() {
     if (partial_.empty() && partial_.capacity() > kKeptCapacity) std::string().swap(partial_);

@@ -199,7 +199,11 @@ void add_listen_command(CLI::App& app, int& exit_code) {
   command
       ->add_option("--tracing-port", s.tracing_port, "Also listen here for spans and span logs only (0: any)")
       ->check(CLI::Range(0, 65535));
-  auto* token = command->add_option("--token", s.token, "HTTP requests need 'Authorization: Bearer TOKEN'");
+  auto* token = command->add_option(
+      "--token", s.token,
+      "HTTP requests need 'Authorization: Bearer TOKEN' (401 otherwise), GET /stats included; GET /health "
+      "stays open for load-balancer health checks. A request with more than one Authorization header is "
+      "refused (400), token or not. Raw TCP lines need no token");
   command->add_option("--token-file", s.token_file, "Read the --token from the first line of this file")
       ->excludes(token);
   command->add_option("--out", s.out, "Append accepted lines to this file instead of stdout");
@@ -234,7 +238,11 @@ void add_listen_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   command
       ->add_option("--max-buffered-bytes", s.receiver.max_buffered_bytes,
-                   "Results of unfinished HTTP requests held at once, all connections (bytes); 503 above")
+                   "Memory held open for unfinished work, all connections (bytes): HTTP results staged until "
+                   "their request completes, unfinished lines, compressed bytes waiting, request heads and "
+                   "gzip decompressors (48 KiB each); each connection's first 2 x 64 KiB are not counted. "
+                   "The request that would pass it is answered 503 with Retry-After: 1 (a raw TCP stream is "
+                   "closed)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   command->callback([settings, &exit_code] { exit_code = run_listen(*settings); });

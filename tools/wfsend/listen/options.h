@@ -3,9 +3,11 @@
 //
 // listen_command.cc fills one from the command line; tests and benchmarks fill one directly and give
 // it to Receiver::create (receiver.h). Memory stays below roughly
-//   max_connections x (max_line_length + 2 x kReadChunkBytes + max_head_bytes + zlib's ~45 KiB)
-//   + max_buffered_bytes (HTTP request results held until each request is complete)
-// plus the output buffer, whatever clients send.
+//   max_buffered_bytes (everything held open for unfinished requests and lines, all connections)
+//   + max_connections x (2 x 64 KiB not counted per connection, HeldShare in context.h,
+//                        + a few KiB of bookkeeping and answers waiting to be sent)
+//   + one turn's growth (a read and its decompressed output) + the shared buffers and the output buffer
+// whatever clients send; the process's own code and libraries come on top (tests allow 32 MiB).
 //
 // Thread-safety: a plain value.
 #pragma once
@@ -27,8 +29,10 @@ struct ReceiverOptions {
   std::optional<std::uint16_t> distribution_port;  // distribution lines only; 0 = any free port
   std::optional<std::uint16_t> tracing_port;       // span and span-log lines only; 0 = any free port
 
-  // When set, every HTTP request but GET /health and GET /stats needs `Authorization: Bearer <token>`
-  // (401 otherwise). Raw TCP lines need no token, as on a proxy.
+  // When set, every HTTP request but GET|HEAD /health (left open for load balancers' health checks)
+  // needs `Authorization: Bearer <token>`, /stats included (401 otherwise). A request with more than one
+  // Authorization header is refused (400) whether or not a token is set. Raw TCP lines need no token,
+  // as on a proxy.
   std::string token;
 
   // Accepted lines in canonical form are written to this descriptor (the receiver does not close it);
@@ -54,9 +58,11 @@ struct ReceiverOptions {
   std::size_t max_line_length = std::size_t{1024} * 1024;
   std::size_t max_body_bytes = std::size_t{16} * 1024 * 1024;  // HTTP body after decompression; 413 above
   std::size_t max_head_bytes = std::size_t{64} * 1024;         // HTTP request line and headers; 431 above
-  // The results of HTTP requests are held until each request is complete (a request refused with
-  // 413 must leave nothing behind, as on a proxy); all connections together hold at most this much,
-  // and a request that would need more is answered 503.
+  // The memory held open for unfinished work, all connections together: the results of HTTP requests
+  // (held until each request is complete: a request refused with 413 must leave nothing behind, as on
+  // a proxy), unfinished lines, compressed bytes waiting for their turn, request heads and each live
+  // gzip decompressor (counted as Inflater::kStateBytes). The request whose growth would pass it is
+  // answered 503 with Retry-After: 1 (a raw TCP stream is closed) and its memory given back at once.
   std::size_t max_buffered_bytes = std::size_t{256} * 1024 * 1024;
   // Decompressed bytes one connection may produce per turn before the others get theirs.
   std::size_t turn_budget_bytes = std::size_t{1024} * 1024;
