@@ -20,11 +20,11 @@
 //   }                                                        // both finished here, innermost first
 //
 // Thread-safety: the tracer's methods may be called from any thread. A `Span` belongs to one thread at
-// a time (move it to hand it over); a `SpanScope` must end on the thread that created it, innermost
-// first. Spans must finish before their tracer is destroyed. After fork, the child's tracer keeps
-// working for spans (id generators reseed themselves); its reporting threads are the Reporter's and
-// Heartbeaters' (see their headers). At exit, destroy the tracer before the sender: its destructor
-// makes the final RED report through the sender.
+// a time (move it to hand it over, but not while a SpanScope activates it); a `SpanScope` must end on
+// the thread that created it, innermost first. Spans must finish before their tracer is destroyed. After
+// fork, the child's tracer keeps working for spans (id generators reseed themselves); its reporting threads
+// are the Reporter's and Heartbeaters' (see their headers). At exit, destroy the tracer before the sender:
+// its destructor makes the final RED report through the sender.
 #pragma once
 
 #include <chrono>
@@ -105,9 +105,9 @@ class WAVEFRONT_API Span {
   // tags costs no allocation.
   static constexpr std::size_t kInlineText = 320;
   static constexpr std::size_t kInlineTags = 12;
-  struct TextRef {
-    std::uint32_t offset = 0;
-    std::uint32_t size = 0;
+  struct TextRef {  // trivial: a span's arrays of them are left uninitialised until used
+    std::uint32_t offset;
+    std::uint32_t size;
   };
   struct TagRef {
     TextRef key;
@@ -131,14 +131,14 @@ class WAVEFRONT_API Span {
   Id128 parent_id_;
   std::int64_t start_wall_us_ = 0;
   std::int64_t start_steady_ns_ = 0;
-  TextRef operation_;
+  TextRef operation_{0, 0};
   bool error_ = false;
   bool forced_ = false;  // error, debug or sampling.priority decided; samplers are not asked again
   std::uint8_t single_valued_mask_ = 0;  // application/service/cluster/shard set on the span
   std::uint32_t text_used_ = 0;
   std::uint32_t inline_tag_count_ = 0;
-  char inline_text_[kInlineText] = {};
-  TagRef inline_tags_[kInlineTags] = {};
+  char inline_text_[kInlineText];  // only the first text_used_ bytes are meaningful
+  TagRef inline_tags_[kInlineTags];
   std::string extra_text_;          // text past kInlineText
   std::vector<TagRef> extra_tags_;  // tags past kInlineTags
   std::vector<LogRecord> logs_;

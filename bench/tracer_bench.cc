@@ -1,0 +1,146 @@
+// What a traced span costs the calling thread, next to a raw `send_span` of the same span in the same
+// run (docs/benchmarks.md, "Tracer"):
+//
+//   BM_RawSendSpan          send_span with ids already as text, the application tags and 2 span tags
+//   BM_TracerSampledSpan    start_span (child of a parent context) + 2 set_tag + finish: ids, clocks,
+//                           the same send_span, and the RED update (3 delta counters, 1 histogram)
+//   BM_TracerSampledOutSpan the same with a sampler that drops everything: no send, RED update only
+//   BM_W3cInjectExtract     inject a context as traceparent into a reused carrier, extract it back
+//
+// Spans go to a ProxyClient whose tracing port is a LineSink on loopback, with a queue large enough that
+// nothing is dropped; after the timed loop the benchmark flushes and fails if any span was refused or
+// dropped. The tracers' reports and heartbeats are pushed past the run (interval one hour).
+//
+//   tracer_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "line_sink.h"
+#include "wavefront/proxy_client.h"
+#include "wavefront/tracer.h"
+
+namespace wavefront_bench {
+namespace {
+
+constexpr std::chrono::seconds kDrainTimeout(120);
+
+std::unique_ptr<wavefront::ProxyClient> make_client(std::uint16_t port) {
+  wavefront::ProxyClientConfig config;
+  config.host = "127.0.0.1";
+  config.metrics_port = port;
+  config.tracing_port = port;
+  config.max_queue_items = 10'000'000;
+  config.max_queue_bytes = std::size_t{2} << 30;
+  config.self_metrics_interval = std::chrono::milliseconds(0);
+  auto client = wavefront::ProxyClient::create(config);
+  if (!client) {
+    std::fprintf(stderr, "ProxyClient::create: %s\n", client.status().message().c_str());
+    std::abort();
+  }
+  return std::move(*client);
+}
+
+wavefront::ApplicationTags application() {
+  wavefront::ApplicationTags tags;
+  tags.application = "shop";
+  tags.service = "checkout";
+  return tags;
+}
+
+wavefront::TracerConfig tracer_config(bool sampled) {
+  wavefront::TracerConfig config;
+  config.source = "host-01.example.com";
+  config.report_interval = std::chrono::hours(1);
+  config.heartbeat_interval = std::chrono::hours(1);
+  if (!sampled) config.sampler = std::make_shared<wavefront::ConstantSampler>(false);
+  return config;
+}
+
+wavefront::SpanContext parent_context() {
+  wavefront::SpanContext parent;
+  parent.trace_id = wavefront::random_id(128);
+  parent.span_id = wavefront::random_id(64);
+  return parent;  // no decision: the tracer's sampler decides
+}
+
+void check_spans(benchmark::State& state, wavefront::ProxyClient& client, std::uint64_t expected) {
+  const wavefront::FlushResult flushed = client.flush(kDrainTimeout);
+  const wavefront::TypeStats stats = client.stats()[wavefront::DataType::span];
+  if (!flushed.ok() || stats.invalid != 0 || stats.dropped != 0 || stats.accepted != expected) {
+    state.SkipWithError("spans were refused, dropped or not all accepted");
+  }
+}
+
+void BM_RawSendSpan(benchmark::State& state) {
+  LineSink sink;
+  auto client = make_client(sink.port());
+  const auto tags = application().as_tags();
+  const std::string trace_id = wavefront::uuid_string(wavefront::random_id(128));
+  const std::string span_id = wavefront::uuid_string(wavefront::random_id(64));
+  const std::string parent_id = wavefront::uuid_string(wavefront::random_id(64));
+  const std::string_view parents[] = {parent_id};
+  std::vector<wavefront::Tag> all;  // built once: the raw call at its cheapest
+  for (const auto& [key, value] : tags) all.emplace_back(key, value);
+  all.emplace_back("span.kind", "server");
+  all.emplace_back("http.method", "POST");
+  std::uint64_t calls = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(client->send_span("checkout", 1700000000123, 12, "host-01.example.com", trace_id,
+                                               span_id, parents, {}, all, {}));
+    ++calls;
+  }
+  check_spans(state, *client, calls);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RawSendSpan);
+
+void run_tracer(benchmark::State& state, bool sampled) {
+  LineSink sink;
+  auto client = make_client(sink.port());
+  std::uint64_t sent = 0;
+  {
+    wavefront::Tracer tracer(*client, application(), tracer_config(sampled));
+    const wavefront::SpanContext parent = parent_context();
+    for (auto _ : state) {
+      wavefront::Span span = tracer.start_span("checkout", parent);
+      span.set_tag("span.kind", "server");
+      span.set_tag("http.method", "POST");
+      span.finish();
+    }
+    sent = tracer.spans_sent();
+    if (sampled ? sent != static_cast<std::uint64_t>(state.iterations()) : sent != 0) {
+      state.SkipWithError("unexpected sampling");
+    }
+  }
+  check_spans(state, *client, sent);
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_TracerSampledSpan(benchmark::State& state) { run_tracer(state, true); }
+BENCHMARK(BM_TracerSampledSpan);
+
+void BM_TracerSampledOutSpan(benchmark::State& state) { run_tracer(state, false); }
+BENCHMARK(BM_TracerSampledOutSpan);
+
+void BM_W3cInjectExtract(benchmark::State& state) {
+  wavefront::SpanContext context = parent_context();
+  context.sampling = wavefront::SamplingDecision::keep;
+  wavefront::HeaderMap headers;
+  for (auto _ : state) {
+    wavefront::inject_context(context, wavefront::PropagationFormat::w3c, headers);
+    wavefront::SpanContext extracted = wavefront::extract_context(headers);
+    benchmark::DoNotOptimize(extracted.span_id);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_W3cInjectExtract);
+
+}  // namespace
+}  // namespace wavefront_bench
+
+BENCHMARK_MAIN();
