@@ -5,6 +5,7 @@
 //   BM_TracerSampledSpan    start_span (child of a parent context) + 2 set_tag + finish: ids, clocks,
 //                           the same send_span, and the RED update (3 delta counters, 1 histogram)
 //   BM_TracerSampledOutSpan the same with a sampler that drops everything: no send, RED update only
+//   BM_TwoClockReads        two steady_clock::now() calls: the part of a span no tracer can avoid
 //   BM_W3cInjectExtract     inject a context as traceparent into a reused carrier, extract it back
 //
 // Spans go to a ProxyClient whose tracing port is a LineSink on loopback, with a queue large enough that
@@ -126,6 +127,16 @@ BENCHMARK(BM_TracerSampledSpan);
 
 void BM_TracerSampledOutSpan(benchmark::State& state) { run_tracer(state, false); }
 BENCHMARK(BM_TracerSampledOutSpan);
+
+// The floor under any span: its two steady-clock reads (start and finish), for scale.
+void BM_TwoClockReads(benchmark::State& state) {
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(std::chrono::steady_clock::now());
+    benchmark::DoNotOptimize(std::chrono::steady_clock::now());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_TwoClockReads);
 
 void BM_W3cInjectExtract(benchmark::State& state) {
   wavefront::SpanContext context = parent_context();

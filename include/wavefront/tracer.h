@@ -134,7 +134,16 @@ class WAVEFRONT_API Span {
   TextRef operation_{0, 0};
   bool error_ = false;
   bool forced_ = false;  // error, debug or sampling.priority decided; samplers are not asked again
-  std::uint8_t single_valued_mask_ = 0;  // application/service/cluster/shard set on the span
+  // The span's values of the tags RED metrics are keyed by, noted as they are set, so that finishing
+  // needs no search: bit i of red_field_mask_ says red_fields_[i] holds the last value of field i
+  // (application, service, cluster, shard, component, span.kind, http.status_code); likewise for the
+  // tracer's first kTrackedCustomKeys custom RED tag keys.
+  static constexpr std::size_t kRedFieldCount = 7;
+  static constexpr std::size_t kTrackedCustomKeys = 4;
+  std::uint8_t red_field_mask_ = 0;
+  std::uint8_t red_custom_mask_ = 0;
+  TextRef red_fields_[kRedFieldCount];
+  TextRef red_custom_[kTrackedCustomKeys];
   std::uint32_t text_used_ = 0;
   std::uint32_t inline_tag_count_ = 0;
   char inline_text_[kInlineText];  // only the first text_used_ bytes are meaningful
@@ -211,7 +220,8 @@ class WAVEFRONT_API Tracer {
   ApplicationTags application_;
   TracerConfig config_;
   std::vector<std::pair<std::string, std::string>> global_tags_;  // application tags, then config's
-  std::uint64_t id_;  // unique per tracer in the process, for per-thread caches
+  std::vector<std::string> red_custom_keys_;  // config's custom RED keys, without span.kind
+  std::uint64_t id_;                          // unique per tracer in the process, for per-thread caches
   std::int64_t wall_minus_steady_us_;
   MetricRegistry registry_;
   std::unique_ptr<tracing::RedMetrics> red_;

@@ -114,6 +114,31 @@ TEST(TracerRedTest, NamesTagsAndValuesMatchTheSdks) {
   for (const std::string& line : beats) EXPECT_EQ(line.find("operationName"), std::string::npos) << line;
 }
 
+TEST(TracerRedTest, GlobalTagsAndManyCustomKeysReachTheRedTags) {
+  RecordingSender sender;
+  TracerConfig config;
+  config.global_tags = {{"component", "grpc"}, {"k2", "global"}};
+  config.red_metrics_custom_tag_keys = {"k1", "k2", "k3", "k4", "k5", "span.kind"};
+  {
+    Tracer tracer(sender, shop("web"), config);
+    Span span = tracer.start_span("call");
+    span.set_tag("k1", "one");
+    span.set_tag("k5", "five");  // past the keys a span notes as they are set
+    span.set_tag("k5", "five-again");
+    span.set_tag("HTTP.Status_Code", "503");
+  }
+  const auto lines = sender.lines();
+  const auto invocation = lines_named(lines, "\xE2\x88\x86tracing.derived.shop.web.call.invocation.count");
+  ASSERT_EQ(invocation.size(), 1U) << ::testing::PrintToString(lines);
+  EXPECT_TRUE(has_tag(invocation[0], "component", "grpc")) << invocation[0];
+  EXPECT_TRUE(has_tag(invocation[0], "k1", "one")) << invocation[0];
+  EXPECT_TRUE(has_tag(invocation[0], "k2", "global")) << invocation[0];
+  EXPECT_TRUE(has_tag(invocation[0], "k5", "five-again")) << invocation[0];
+  EXPECT_TRUE(has_tag(invocation[0], "http.status_code", "503")) << invocation[0];
+  EXPECT_TRUE(has_tag(invocation[0], "span.kind", "none")) << invocation[0];
+  EXPECT_EQ(invocation[0].find("\"k3\""), std::string::npos) << invocation[0];
+}
+
 TEST(TracerRedTest, ValuesAreExactUnderConcurrentSpans) {
   RecordingSender sender;
   constexpr int kThreads = 4;

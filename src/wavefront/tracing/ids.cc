@@ -1,6 +1,7 @@
 // Random 128-bit ids and their UUID text; see include/wavefront/trace_context.h.
 #include <pthread.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <random>
@@ -90,16 +91,24 @@ Id128 random_id(int bits) noexcept {
 }
 
 void write_uuid(Id128 id, char* out) noexcept {
-  int position = 0;
-  const auto put = [&](std::uint64_t word) {
-    for (unsigned shift = 64; shift != 0;) {
-      shift -= 4;
-      if (position == 8 || position == 13 || position == 18 || position == 23) out[position++] = '-';
-      out[position++] = kHexDigits[(word >> shift) & 0xFU];
+  // Two hex digits per byte from a table, at fixed offsets: no loop-carried position, no branches.
+  static constexpr auto kPairs = [] {
+    std::array<char, 512> pairs{};
+    for (std::size_t byte = 0; byte < 256; ++byte) {
+      pairs[byte * 2] = kHexDigits[byte >> 4U];
+      pairs[byte * 2 + 1] = kHexDigits[byte & 0xFU];
     }
-  };
-  put(id.high);
-  put(id.low);
+    return pairs;
+  }();
+  static constexpr int kOffsets[16] = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
+  for (int byte = 0; byte < 16; ++byte) {
+    const std::uint64_t word = byte < 8 ? id.high : id.low;
+    const unsigned shift = 56U - 8U * static_cast<unsigned>(byte % 8);
+    const char* pair = &kPairs[((word >> shift) & 0xFFU) * 2];
+    out[kOffsets[byte]] = pair[0];
+    out[kOffsets[byte] + 1] = pair[1];
+  }
+  out[8] = out[13] = out[18] = out[23] = '-';
 }
 
 std::string uuid_string(Id128 id) {

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 #include <array>
-#include <functional>
+#include <cstring>
 
 #include "wavefront/tracer.h"
 
@@ -24,7 +24,36 @@ struct CacheSlot {
   void* series = nullptr;
 };
 
-bool equals_ignore_case(std::string_view left, std::string_view right) {
+// Up to 8 bytes of `text` from `offset` as a number (little-endian order does not matter for a hash).
+std::uint64_t load_word(std::string_view text, std::size_t offset) {
+  std::uint64_t word = 0;
+  std::memcpy(&word, text.data() + offset, std::min<std::size_t>(8, text.size() - offset));
+  return word;
+}
+
+// A cheap hash of a series' fields for the per-thread cache: the first and last 8 bytes and the length
+// of each. Series it confuses share a slot (and take turns in it); the key comparison keeps it right.
+template <class Fields>
+std::uint64_t slot_hash(const Fields& fields) {
+  std::uint64_t hash = 0;
+  const auto mix = [&hash](std::string_view part) {
+    const std::uint64_t head = part.empty() ? 0 : load_word(part, 0);
+    const std::uint64_t tail = part.size() > 8 ? load_word(part, part.size() - 8) : 0;
+    hash = (hash ^ head ^ (tail * 0xC2B2AE3D27D4EB4FULL) ^ part.size()) * 0x9E3779B97F4A7C15ULL;
+    hash ^= hash >> 29U;
+  };
+  for (std::string_view part : fields.values) mix(part);
+  for (std::string_view part : fields.custom) mix(part);
+  return hash;
+}
+
+std::string_view or_default(std::string_view value, std::string_view fallback) {
+  return value.empty() ? fallback : value;
+}
+
+}  // namespace
+
+bool equals_ignore_case(std::string_view left, std::string_view right) noexcept {
   if (left.size() != right.size()) return false;
   for (std::size_t index = 0; index < left.size(); ++index) {
     const auto lower = [](char letter) {
@@ -34,12 +63,6 @@ bool equals_ignore_case(std::string_view left, std::string_view right) {
   }
   return true;
 }
-
-std::string_view or_default(std::string_view value, std::string_view fallback) {
-  return value.empty() ? fallback : value;
-}
-
-}  // namespace
 
 std::string red_metric_name(std::string_view application, std::string_view service,
                             std::string_view operation) {
@@ -86,11 +109,6 @@ std::string red_metric_name(std::string_view application, std::string_view servi
   return name;
 }
 
-struct RedMetrics::Fields {
-  std::string_view application, service, cluster, shard, operation, component, span_kind, http_status;
-  std::vector<std::string_view> custom;  // per custom key; empty when the span lacks it
-};
-
 RedMetrics::RedMetrics(MetricRegistry& registry, Sender& sender, const ApplicationTags& application,
                        Settings settings)
     : registry_(registry),
@@ -98,60 +116,66 @@ RedMetrics::RedMetrics(MetricRegistry& registry, Sender& sender, const Applicati
       application_(application),
       settings_(std::move(settings)),
       id_(next_red_metrics_id.fetch_add(1, std::memory_order_relaxed)) {
-  // span.kind is always a RED tag (WavefrontTracer.Builder.build adds it); it has its own field.
-  auto& keys = settings_.custom_tag_keys;
-  keys.erase(std::remove(keys.begin(), keys.end(), "span.kind"), keys.end());
-}
-
-void RedMetrics::record(const Span& span, Tags global_tags, std::int64_t duration_us, std::int64_t now_ns) {
-  thread_local Fields fields;
-  thread_local std::string key;
-  fields.application = fields.service = fields.cluster = fields.shard = {};
-  fields.component = fields.span_kind = fields.http_status = {};
-  fields.operation = span.operation();
-  fields.custom.assign(settings_.custom_tag_keys.size(), std::string_view());
-  const auto visit = [&](std::string_view tag_key, std::string_view value) {
-    if (tag_key == "application") {
-      fields.application = value;
-    } else if (tag_key == "service") {
-      fields.service = value;
-    } else if (tag_key == "cluster") {
-      fields.cluster = value;
-    } else if (tag_key == "shard") {
-      fields.shard = value;
-    } else if (tag_key == "component") {
-      fields.component = value;
-    } else if (tag_key == "span.kind") {
-      fields.span_kind = value;
-    } else if (equals_ignore_case(tag_key, "http.status_code")) {
-      fields.http_status = value;
+  // What every span starts with: the global tags, the last value of a key winning.
+  static constexpr std::string_view kFieldKeys[] = {"application", "service",   "cluster",         "shard",
+                                                    "component",   "span.kind", "http.status_code"};
+  default_custom_.resize(settings_.custom_tag_keys.size());
+  for (const auto& [key, value] : settings_.global_tags) {
+    if (value.empty()) continue;
+    for (std::size_t field = 0; field < 7; ++field) {
+      if (field == 6 ? equals_ignore_case(key, kFieldKeys[field]) : key == kFieldKeys[field])
+        defaults_[field] = value;
     }
     for (std::size_t index = 0; index < settings_.custom_tag_keys.size(); ++index) {
-      if (settings_.custom_tag_keys[index] == tag_key) fields.custom[index] = value;
+      if (settings_.custom_tag_keys[index] == key) default_custom_[index] = value;
     }
-  };
-  for (const Tag& tag : global_tags) visit(tag.key, tag.value);
-  for (std::size_t index = 0; index < span.tag_count(); ++index) {
-    visit(span.text(span.tag(index).key), span.text(span.tag(index).value));
   }
-  fields.application =
-      or_default(fields.application, or_default(application_.application, "unknown_application"));
-  fields.service = or_default(fields.service, or_default(application_.service, "unknown_service"));
-  fields.cluster = or_default(fields.cluster, kNone);
-  fields.shard = or_default(fields.shard, kNone);
-  fields.operation = or_default(fields.operation, "unknown_operation");
-  fields.component = or_default(fields.component, kNone);
-  fields.span_kind = or_default(fields.span_kind, kNone);
+  // SpanDerivedMetricsUtils.getNonEmptyOrDefaultValue defaults.
+  if (defaults_[0].empty()) defaults_[0] = "unknown_application";
+  if (defaults_[1].empty()) defaults_[1] = "unknown_service";
+  for (std::size_t field : {2, 3, 4, 5}) {
+    if (defaults_[field].empty()) defaults_[field] = kNone;
+  }
+}
 
-  key.clear();
-  for (std::string_view part : {fields.application, fields.service, fields.cluster, fields.shard,
-                                fields.operation, fields.component, fields.span_kind, fields.http_status}) {
-    key.append(part).push_back(kSeparator);
+void RedMetrics::record(const Span& span, std::int64_t duration_us, std::int64_t now_ns) {
+  thread_local Fields fields;
+  thread_local std::string key;
+  for (std::size_t field = 0; field < Span::kRedFieldCount; ++field) {
+    fields.values[field] = (span.red_field_mask_ & (1U << field)) != 0 ? span.text(span.red_fields_[field])
+                                                                       : std::string_view(defaults_[field]);
   }
-  for (std::string_view value : fields.custom) key.append(value).push_back(kSeparator);
+  fields.values[7] = or_default(span.operation(), "unknown_operation");
+  const std::size_t custom_count = settings_.custom_tag_keys.size();
+  fields.custom.resize(custom_count);
+  for (std::size_t index = 0; index < custom_count; ++index) {
+    std::string_view value = default_custom_[index];
+    if (index < Span::kTrackedCustomKeys) {
+      if ((span.red_custom_mask_ & (1U << index)) != 0) value = span.text(span.red_custom_[index]);
+    } else {  // past the keys a span notes as they are set: search its tags
+      for (std::size_t tag = 0; tag < span.tag_count(); ++tag) {
+        if (span.text(span.tag(tag).key) == settings_.custom_tag_keys[index])
+          value = span.text(span.tag(tag).value);
+      }
+    }
+    fields.custom[index] = value;
+  }
+
+  std::size_t length = 0;
+  for (std::string_view part : fields.values) length += part.size() + 1;
+  for (std::string_view part : fields.custom) length += part.size() + 1;
+  key.resize(length);
+  char* out = key.data();
+  const auto put = [&out](std::string_view part) {
+    std::memcpy(out, part.data(), part.size());
+    out += part.size();
+    *out++ = kSeparator;
+  };
+  for (std::string_view part : fields.values) put(part);
+  for (std::string_view part : fields.custom) put(part);
 
   thread_local std::array<CacheSlot, kCacheSlots> cache;
-  CacheSlot& slot = cache[std::hash<std::string_view>()(key) % kCacheSlots];
+  CacheSlot& slot = cache[slot_hash(fields) % kCacheSlots];
   Series* series = nullptr;
   if (slot.owner == id_ && slot.key == key) {
     series = static_cast<Series*>(slot.series);
@@ -180,16 +204,17 @@ RedMetrics::Series* RedMetrics::find_or_add(const std::string& key, const Fields
   if (found != series_.end()) return found->second.get();
 
   // The tags of SpanDerivedMetricsUtils (source becomes the point's source), in its order.
+  const auto& values = fields.values;
   std::vector<std::pair<std::string, std::string>> tags = {
-      {"application", std::string(fields.application)}, {"service", std::string(fields.service)},
-      {"cluster", std::string(fields.cluster)},         {"shard", std::string(fields.shard)},
-      {"operationName", std::string(fields.operation)}, {"component", std::string(fields.component)}};
+      {"application", std::string(values[0])},   {"service", std::string(values[1])},
+      {"cluster", std::string(values[2])},       {"shard", std::string(values[3])},
+      {"operationName", std::string(values[7])}, {"component", std::string(values[4])}};
   for (std::size_t index = 0; index < fields.custom.size(); ++index) {
     if (!fields.custom[index].empty())
       tags.emplace_back(settings_.custom_tag_keys[index], fields.custom[index]);
   }
-  if (!fields.http_status.empty()) tags.emplace_back("http.status_code", fields.http_status);
-  tags.emplace_back("span.kind", std::string(fields.span_kind));
+  if (!values[6].empty()) tags.emplace_back("http.status_code", values[6]);
+  tags.emplace_back("span.kind", std::string(values[5]));
 
   // The heartbeat: the same tags without operationName (reportWavefrontGeneratedData's return value).
   std::vector<std::pair<std::string, std::string>> heartbeat_tags;
@@ -213,7 +238,7 @@ RedMetrics::Series* RedMetrics::find_or_add(const std::string& key, const Fields
     if (!present) tags.emplace_back(tag_key, value);
   }
 
-  const std::string name = red_metric_name(fields.application, fields.service, fields.operation);
+  const std::string name = red_metric_name(values[0], values[1], values[7]);
   auto series = std::make_unique<Series>();
   series->invocation = &registry_.delta_counter(name + ".invocation.count", tags);
   series->errors = &registry_.delta_counter(name + ".error.count", tags);

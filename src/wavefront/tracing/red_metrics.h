@@ -33,17 +33,21 @@ namespace tracing {
 std::string red_metric_name(std::string_view application, std::string_view service,
                             std::string_view operation);
 
+// ASCII case-insensitive equality (header names, the http.status_code key).
+bool equals_ignore_case(std::string_view left, std::string_view right) noexcept;
+
 class RedMetrics {
  public:
   struct Settings {
     std::string source;
-    std::vector<std::string> custom_tag_keys;
+    std::vector<std::string> custom_tag_keys;                      // without span.kind or another RED field
+    std::vector<std::pair<std::string, std::string>> global_tags;  // every span has them first
     std::chrono::nanoseconds heartbeat_interval;
   };
   RedMetrics(MetricRegistry& registry, Sender& sender, const ApplicationTags& application, Settings settings);
 
   // Counts a finished span. `now_ns`: steady-clock nanoseconds, for heartbeat pacing.
-  void record(const Span& span, Tags global_tags, std::int64_t duration_us, std::int64_t now_ns);
+  void record(const Span& span, std::int64_t duration_us, std::int64_t now_ns);
 
  private:
   struct Heartbeat {
@@ -58,7 +62,12 @@ class RedMetrics {
     Histogram* error_duration_us = nullptr;
     Heartbeat* heartbeat = nullptr;
   };
-  struct Fields;  // the values a span's series is keyed by
+  // The values a span's series is keyed by: the RED fields (Span::red_fields_ order), the operation,
+  // then the custom keys' values (empty when absent).
+  struct Fields {
+    std::string_view values[8];
+    std::vector<std::string_view> custom;
+  };
 
   Series* find_or_add(const std::string& key, const Fields& fields);
   void beat(Heartbeat& heartbeat, std::int64_t now_ns);
@@ -67,6 +76,8 @@ class RedMetrics {
   Sender& sender_;
   const ApplicationTags& application_;
   Settings settings_;
+  std::string defaults_[7];                  // the RED fields' values from the global tags
+  std::vector<std::string> default_custom_;  // the custom keys' values from the global tags
   std::uint64_t id_;
   std::mutex mutex_;
   std::unordered_map<std::string, std::unique_ptr<Series>> series_;

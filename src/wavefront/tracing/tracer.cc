@@ -1,6 +1,7 @@
 // The tracer, its spans and the per-thread active span; see include/wavefront/tracer.h.
 #include "wavefront/tracer.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 
@@ -26,14 +27,25 @@ std::int64_t wall_now_us() {
       .count();
 }
 
-// Index in Span::single_valued_mask_ of a tag that keeps one value (WavefrontSpan.SINGLE_VALUED_TAG_KEYS).
-int single_valued_index(std::string_view key) {
-  if (key == "application") return 0;
-  if (key == "service") return 1;
-  if (key == "cluster") return 2;
-  if (key == "shard") return 3;
-  return -1;
+// The index in Span::red_fields_ of a tag RED metrics are keyed by; the first four keep one value
+// (WavefrontSpan.SINGLE_VALUED_TAG_KEYS). -1 for other keys.
+int red_field_index(std::string_view key) {
+  switch (key.size()) {
+    case 5:
+      return key == "shard" ? 3 : -1;
+    case 7:
+      return key == "service" ? 1 : key == "cluster" ? 2 : -1;
+    case 9:
+      return key == "component" ? 4 : key == "span.kind" ? 5 : -1;
+    case 11:
+      return key == "application" ? 0 : -1;
+    case 16:
+      return tracing::equals_ignore_case(key, "http.status_code") ? 6 : -1;
+    default:
+      return -1;
+  }
 }
+constexpr int kSingleValuedFields = 4;
 
 constexpr std::string_view kInternalPrefix = "~sdk.cpp.opentracing.";  // the Java SDK: ~sdk.java.opentracing.
 
@@ -60,7 +72,10 @@ void Span::move_from(Span& other) noexcept {
   operation_ = other.operation_;
   error_ = other.error_;
   forced_ = other.forced_;
-  single_valued_mask_ = other.single_valued_mask_;
+  red_field_mask_ = other.red_field_mask_;
+  red_custom_mask_ = other.red_custom_mask_;
+  std::copy(other.red_fields_, other.red_fields_ + kRedFieldCount, red_fields_);
+  std::copy(other.red_custom_, other.red_custom_ + kTrackedCustomKeys, red_custom_);
   text_used_ = other.text_used_;
   inline_tag_count_ = other.inline_tag_count_;
   std::memcpy(inline_text_, other.inline_text_, std::min<std::size_t>(text_used_, kInlineText));
@@ -97,23 +112,35 @@ std::string_view Span::operation() const { return text(operation_); }
 
 void Span::set_tag(std::string_view key, std::string_view value) {
   if (tracer_ == nullptr || key.empty() || value.empty()) return;  // the SDKs drop empty tags
-  if (const int index = single_valued_index(key); index >= 0) {
-    const auto bit = static_cast<std::uint8_t>(1U << static_cast<unsigned>(index));
-    if ((single_valued_mask_ & bit) != 0) {
-      for (std::size_t position = 0; position < tag_count(); ++position) {
-        TagRef& existing =
-            position < inline_tag_count_ ? inline_tags_[position] : extra_tags_[position - inline_tag_count_];
-        if (text(existing.key) == key) existing.value = store(value);
-      }
-      return;
+  const int field = red_field_index(key);
+  const auto field_bit = static_cast<std::uint8_t>(field >= 0 ? 1U << static_cast<unsigned>(field) : 0U);
+  if (field >= 0 && field < kSingleValuedFields && (red_field_mask_ & field_bit) != 0) {
+    const TextRef value_ref = store(value);  // replace the one value this key keeps
+    for (std::size_t position = 0; position < tag_count(); ++position) {
+      TagRef& existing =
+          position < inline_tag_count_ ? inline_tags_[position] : extra_tags_[position - inline_tag_count_];
+      if (text(existing.key) == key) existing.value = value_ref;
     }
-    single_valued_mask_ |= bit;
+    red_fields_[field] = value_ref;
+    return;
   }
   const TagRef ref{store(key), store(value)};
   if (inline_tag_count_ < kInlineTags && extra_tags_.empty()) {
     inline_tags_[inline_tag_count_++] = ref;
   } else {
     extra_tags_.push_back(ref);
+  }
+  if (field >= 0) {
+    red_fields_[field] = ref.value;
+    red_field_mask_ |= field_bit;
+    return;
+  }
+  const std::vector<std::string>& custom_keys = tracer_->red_custom_keys_;
+  for (std::size_t index = 0; index < custom_keys.size() && index < kTrackedCustomKeys; ++index) {
+    if (custom_keys[index] == key) {
+      red_custom_[index] = ref.value;
+      red_custom_mask_ |= static_cast<std::uint8_t>(1U << index);
+    }
   }
   if (key == "error") {
     if (value == "true") {
@@ -128,7 +155,7 @@ void Span::set_tag(std::string_view key, std::string_view value) {
     context_.sampling = SamplingDecision::keep;
   } else if (key == "sampling.priority") {
     forced_ = true;
-    const bool positive = value.find_first_not_of("0123456789") == std::string_view::npos && value != "0" &&
+    const bool positive = value.find_first_not_of("0123456789") == std::string_view::npos &&
                           value.find_first_not_of('0') != std::string_view::npos;
     context_.sampling = positive ? SamplingDecision::keep : SamplingDecision::drop;
   }
@@ -179,10 +206,17 @@ Tracer::Tracer(Sender& sender, ApplicationTags application, TracerConfig config)
       report_errors_(
           registry_.delta_counter(std::string(kInternalPrefix) + "reporter.errors.count", global_tags_)) {
   global_tags_.insert(global_tags_.end(), config_.global_tags.begin(), config_.global_tags.end());
+  // span.kind is always a RED tag (WavefrontTracer.Builder.build adds it) and has its own field.
+  for (const std::string& key : config_.red_metrics_custom_tag_keys) {
+    if (key != "span.kind" && red_field_index(key) < 0 &&
+        std::find(red_custom_keys_.begin(), red_custom_keys_.end(), key) == red_custom_keys_.end()) {
+      red_custom_keys_.push_back(key);
+    }
+  }
   red_ = std::make_unique<tracing::RedMetrics>(
       registry_, sender_, application_,
       tracing::RedMetrics::Settings{
-          config_.source, config_.red_metrics_custom_tag_keys,
+          config_.source, red_custom_keys_, global_tags_,
           std::chrono::duration_cast<std::chrono::nanoseconds>(config_.heartbeat_interval)});
   ReporterConfig reporter_config;
   reporter_config.interval = config_.report_interval;
@@ -249,14 +283,14 @@ Span Tracer::start(std::string_view operation, const SpanContext* parent) {
     span.parent_id_ = parent->span_id;
     span.context_.sampling = parent->debug ? SamplingDecision::keep : parent->sampling;
     span.context_.debug = parent->debug;
-    span.context_.tracestate = parent->tracestate;
-    span.context_.baggage = parent->baggage;
+    if (!parent->tracestate.empty()) span.context_.tracestate = parent->tracestate;
+    if (!parent->baggage.empty()) span.context_.baggage = parent->baggage;
   } else {
     span.context_.trace_id = random_id(128);
     if (parent != nullptr) {  // an invalid context: a bare sampling decision and baggage still count
       span.context_.sampling = parent->debug ? SamplingDecision::keep : parent->sampling;
       span.context_.debug = parent->debug;
-      span.context_.baggage = parent->baggage;
+      if (!parent->baggage.empty()) span.context_.baggage = parent->baggage;
     }
   }
   span.context_.span_id = random_id(64);
@@ -282,15 +316,18 @@ void Tracer::finish_span(Span& span) {
     spans_discarded_.inc();
     spans_discarded_total_.inc();
   }
-  red_->record(span, global_tags_, duration_us, now_ns);
+  red_->record(span, duration_us, now_ns);
 }
 
 void Tracer::send_span(const Span& span, std::int64_t duration_us) {
   thread_local std::vector<Tag> tags;
   tags.clear();
   for (const auto& [key, value] : global_tags_) {
-    const int index = single_valued_index(key);
-    if (index >= 0 && (span.single_valued_mask_ & (1U << static_cast<unsigned>(index))) != 0) continue;
+    const int field = red_field_index(key);
+    if (field >= 0 && field < kSingleValuedFields &&
+        (span.red_field_mask_ & (1U << static_cast<unsigned>(field))) != 0) {
+      continue;  // the span's own value replaces the application's
+    }
     tags.emplace_back(key, value);
   }
   for (std::size_t index = 0; index < span.tag_count(); ++index) {
