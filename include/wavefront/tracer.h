@@ -206,8 +206,9 @@ class WAVEFRONT_API Tracer {
 
   const ApplicationTags& application() const { return application_; }
   MetricRegistry& registry() { return registry_; }
-  std::uint64_t spans_sent() const { return spans_sent_.value(); }
-  std::uint64_t spans_discarded() const { return spans_discarded_total_.value(); }
+  // Spans handed to the sender and accepted by it, and spans sampled out, since the tracer started.
+  std::uint64_t spans_sent() const;
+  std::uint64_t spans_discarded() const;
 
  private:
   friend class Span;
@@ -220,16 +221,17 @@ class WAVEFRONT_API Tracer {
   ApplicationTags application_;
   TracerConfig config_;
   std::vector<std::pair<std::string, std::string>> global_tags_;  // application tags, then config's
+  std::vector<int> global_tag_fields_;                            // red_field_index of each global tag
   std::vector<std::string> red_custom_keys_;  // config's custom RED keys, without span.kind
   std::uint64_t id_;                          // unique per tracer in the process, for per-thread caches
   std::int64_t wall_minus_steady_us_;
   MetricRegistry registry_;
   std::unique_ptr<tracing::RedMetrics> red_;
-  DeltaCounter& spans_discarded_;  // ~sdk.cpp.opentracing.spans.discarded
-  DeltaCounter& spans_received_;   // ~sdk.cpp.opentracing.reporter.spans.received
-  DeltaCounter& report_errors_;    // ~sdk.cpp.opentracing.reporter.errors
-  Counter spans_sent_;
-  Counter spans_discarded_total_;
+  // One atomic add per span: the registry reports their growth (cumulative callbacks) as
+  // ~sdk.cpp.opentracing.spans.discarded, .reporter.spans.received and .reporter.errors.
+  Counter spans_discarded_;
+  Counter spans_received_;
+  Counter report_errors_;
   std::mutex close_mutex_;
   std::unique_ptr<Reporter> reporter_;
   std::vector<std::unique_ptr<Heartbeater>> heartbeaters_;

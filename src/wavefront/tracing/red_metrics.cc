@@ -24,10 +24,17 @@ struct CacheSlot {
   void* series = nullptr;
 };
 
-// Up to 8 bytes of `text` from `offset` as a number (little-endian order does not matter for a hash).
+// Up to 8 bytes of `text` from `offset` as a number (byte order does not matter for a hash). Fixed-size
+// copies only: a variable-length memcpy into the word costs a call and a store-forwarding stall.
 std::uint64_t load_word(std::string_view text, std::size_t offset) {
   std::uint64_t word = 0;
-  std::memcpy(&word, text.data() + offset, std::min<std::size_t>(8, text.size() - offset));
+  if (text.size() - offset >= 8) {
+    std::memcpy(&word, text.data() + offset, 8);
+  } else {
+    for (std::size_t index = offset; index < text.size(); ++index) {
+      word = (word << 8U) | static_cast<unsigned char>(text[index]);
+    }
+  }
   return word;
 }
 
@@ -193,7 +200,7 @@ void RedMetrics::record(const Span& span, std::int64_t duration_us, std::int64_t
   } else {
     series->duration_us->update(static_cast<double>(duration_us));
   }
-  series->total_time_ms->inc(duration_us / 1000);
+  if (duration_us >= 1000) series->total_time_ms->inc(duration_us / 1000);  // adding 0 changes nothing
   if (now_ns >= series->heartbeat->next_due_ns.load(std::memory_order_relaxed))
     beat(*series->heartbeat, now_ns);
 }

@@ -198,14 +198,16 @@ Tracer::Tracer(Sender& sender, ApplicationTags application, TracerConfig config)
       global_tags_(application_.as_tags()),
       id_(next_tracer_id.fetch_add(1, std::memory_order_relaxed)),
       wall_minus_steady_us_(wall_now_us() - steady_now_ns() / 1000),
-      registry_(HistogramOptions{Granularity::minute, 100, config_.clock}),
-      spans_discarded_(
-          registry_.delta_counter(std::string(kInternalPrefix) + "spans.discarded.count", global_tags_)),
-      spans_received_(registry_.delta_counter(std::string(kInternalPrefix) + "reporter.spans.received.count",
-                                              global_tags_)),
-      report_errors_(
-          registry_.delta_counter(std::string(kInternalPrefix) + "reporter.errors.count", global_tags_)) {
+      registry_(HistogramOptions{Granularity::minute, 100, config_.clock}) {
+  const auto internal = [this](const char* name, const Counter& counter) {
+    registry_.cumulative_callback(std::string(kInternalPrefix) + name, global_tags_,
+                                  [&counter] { return static_cast<std::uint64_t>(counter.value()); });
+  };
+  internal("spans.discarded.count", spans_discarded_);  // tagged with the application tags only
+  internal("reporter.spans.received.count", spans_received_);
+  internal("reporter.errors.count", report_errors_);
   global_tags_.insert(global_tags_.end(), config_.global_tags.begin(), config_.global_tags.end());
+  for (const auto& tag : global_tags_) global_tag_fields_.push_back(red_field_index(tag.first));
   // span.kind is always a RED tag (WavefrontTracer.Builder.build adds it) and has its own field.
   for (const std::string& key : config_.red_metrics_custom_tag_keys) {
     if (key != "span.kind" && red_field_index(key) < 0 &&
@@ -246,6 +248,12 @@ void Tracer::report_now() {
   std::lock_guard<std::mutex> lock(close_mutex_);
   if (reporter_) reporter_->report_now();
 }
+
+std::uint64_t Tracer::spans_sent() const {
+  return static_cast<std::uint64_t>(spans_received_.value() - report_errors_.value());
+}
+
+std::uint64_t Tracer::spans_discarded() const { return static_cast<std::uint64_t>(spans_discarded_.value()); }
 
 const Span* Tracer::active_span() const {
   for (const SpanScope::Entry* entry = active_scope; entry != nullptr; entry = entry->previous) {
@@ -314,7 +322,6 @@ void Tracer::finish_span(Span& span) {
     send_span(span, duration_us);
   } else {
     spans_discarded_.inc();
-    spans_discarded_total_.inc();
   }
   red_->record(span, duration_us, now_ns);
 }
@@ -322,13 +329,13 @@ void Tracer::finish_span(Span& span) {
 void Tracer::send_span(const Span& span, std::int64_t duration_us) {
   thread_local std::vector<Tag> tags;
   tags.clear();
-  for (const auto& [key, value] : global_tags_) {
-    const int field = red_field_index(key);
+  for (std::size_t index = 0; index < global_tags_.size(); ++index) {
+    const int field = global_tag_fields_[index];
     if (field >= 0 && field < kSingleValuedFields &&
         (span.red_field_mask_ & (1U << static_cast<unsigned>(field))) != 0) {
       continue;  // the span's own value replaces the application's
     }
-    tags.emplace_back(key, value);
+    tags.emplace_back(global_tags_[index].first, global_tags_[index].second);
   }
   for (std::size_t index = 0; index < span.tag_count(); ++index) {
     tags.emplace_back(span.text(span.tag(index).key), span.text(span.tag(index).value));
@@ -354,11 +361,7 @@ void Tracer::send_span(const Span& span, std::int64_t duration_us) {
                                           config_.source, std::string_view(trace_id, 36),
                                           std::string_view(span_id, 36), Strings(parents, parent_count), {},
                                           Tags(tags.data(), tags.size()), SpanLogs(logs.data(), logs.size()));
-  if (status.ok()) {
-    spans_sent_.inc();
-  } else {
-    report_errors_.inc();
-  }
+  if (!status.ok()) report_errors_.inc();
 }
 
 }  // namespace wavefront
