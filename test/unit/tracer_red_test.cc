@@ -139,6 +139,31 @@ TEST(TracerRedTest, GlobalTagsAndManyCustomKeysReachTheRedTags) {
   EXPECT_EQ(invocation[0].find("\"k3\""), std::string::npos) << invocation[0];
 }
 
+TEST(TracerRedTest, RedHeartbeatOncePerIntervalPerTagSet) {
+  RecordingSender sender;
+  TracerConfig config;
+  config.heartbeat_interval = std::chrono::hours(1);
+  {
+    Tracer tracer(sender, shop("web"), config);
+    for (int index = 0; index < 10; ++index) {
+      for (const char* operation : {"a", "b"}) {  // two series, one RED tag set
+        Span span = tracer.start_span(operation);
+        span.set_tag("component", "grpc");
+      }
+    }
+    Span other = tracer.start_span("a");
+    other.set_tag("component", "kafka");  // another tag set
+  }
+  const auto beats = lines_named(sender.lines(), "~component.heartbeat");
+  const auto count = [&](const char* component) {
+    return std::count_if(beats.begin(), beats.end(),
+                         [&](const std::string& line) { return has_tag(line, "component", component); });
+  };
+  EXPECT_EQ(count("grpc"), 1);
+  EXPECT_EQ(count("kafka"), 1);
+  EXPECT_EQ(count("cpp"), 1);  // the component heartbeats: once at start, the next an hour later
+}
+
 TEST(TracerRedTest, ValuesAreExactUnderConcurrentSpans) {
   RecordingSender sender;
   constexpr int kThreads = 4;
