@@ -1,6 +1,10 @@
 // Propagation: W3C Trace Context, B3 single and multi-header, baggage, malformed input; UUID mapping.
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+#include <vector>
+
 #include "wavefront/trace_context.h"
 
 namespace wavefront {
@@ -174,6 +178,48 @@ TEST(TracerPropagationTest, MalformedBaggageMembersAreSkipped) {
   EXPECT_EQ(context.baggage, expected);
   HeaderMap huge({{"baggage", "k=" + std::string(9000, 'v')}});
   EXPECT_TRUE(extract_context(huge).baggage.empty());
+}
+
+// Random and mutated headers: extraction never crashes, and whatever it accepts round-trips exactly.
+TEST(TracerPropagationTest, RandomHeadersEitherFailOrRoundTrip) {
+  std::mt19937_64 random(20261207);
+  const std::string alphabet = "0123456789abcdefABCDEF-dx ,;=%";
+  const std::vector<std::string> seeds = {"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                                          "463ac35c9f6413ad-a2fb4a1d1a96d312-1-05e3ac9a4f6e3b90",
+                                          "user=alice%20smith,tenant=a%2Cb"};
+  const char* names[] = {"traceparent", "b3", "baggage"};
+  int accepted = 0;
+  for (int round = 0; round < 20000; ++round) {
+    const std::size_t which = round % 3;
+    std::string value = seeds[which];
+    const int edits = static_cast<int>(random() % 4);
+    for (int edit = 0; edit < edits && !value.empty(); ++edit) {
+      value[random() % value.size()] = alphabet[random() % alphabet.size()];
+    }
+    if (random() % 8 == 0) value.resize(random() % (value.size() + 1));
+    HeaderMap headers({{names[which], value}});
+    if (which == 2) headers.set("traceparent", seeds[0]);  // baggage travels with a trace
+    const SpanContext context = extract_context(headers);
+    if (!context.valid()) continue;
+    ++accepted;
+    for (const PropagationFormat format :
+         {PropagationFormat::w3c, PropagationFormat::b3_single, PropagationFormat::b3_multi}) {
+      HeaderMap again;
+      inject_context(context, format, again);
+      const SpanContext round_trip = extract_context(again);
+      EXPECT_EQ(round_trip.trace_id, context.trace_id) << value;
+      EXPECT_EQ(round_trip.span_id, context.span_id) << value;
+      EXPECT_EQ(round_trip.baggage, context.baggage) << value;
+      if (format != PropagationFormat::w3c) {
+        EXPECT_EQ(round_trip.sampling, context.sampling) << value;
+      } else {  // W3C has one sampled bit: keep or drop
+        EXPECT_EQ(round_trip.sampling == SamplingDecision::keep,
+                  context.sampling == SamplingDecision::keep || context.debug)
+            << value;
+      }
+    }
+  }
+  EXPECT_GT(accepted, 1000);  // the unmutated and harmlessly mutated seeds
 }
 
 TEST(TracerPropagationTest, InvalidContextInjectsNothing) {
