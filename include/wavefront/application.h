@@ -12,6 +12,9 @@
 //     span.add_tag("http.method", "POST");
 //   }  // sent here, with its measured duration
 //
+// `ScopedSpan` derives no RED metrics, does not sample and does not propagate: services should use a
+// `Tracer` (tracer.h; migration in CHANGELOG.md).
+//
 // Thread-safety: ApplicationTags is a value. Heartbeater's methods are thread-safe; in a child of
 // fork() it beats no more, and stopping or destroying it there does not wait. A ScopedSpan belongs
 // to one thread at a time.

@@ -1,0 +1,271 @@
+// RED metrics derived from spans; see red_metrics.h and docs/tracing.md for where each name comes from.
+#include "wavefront/tracing/red_metrics.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "wavefront/tracer.h"
+
+namespace wavefront {
+namespace tracing {
+namespace {
+
+constexpr std::string_view kPrefix = "tracing.derived.";  // SpanDerivedMetricsUtils.TRACING_DERIVED_PREFIX
+constexpr std::string_view kNone = "none";                // Constants.NULL_TAG_VAL
+constexpr char kSeparator = '\x1f';
+constexpr std::size_t kCacheSlots = 64;
+
+std::atomic<std::uint64_t> next_red_metrics_id{1};
+
+struct CacheSlot {
+  std::uint64_t owner = 0;
+  std::string key;
+  void* series = nullptr;
+};
+
+// Up to 8 bytes of `text` from `offset` as a number (byte order does not matter for a hash). Fixed-size
+// copies only: a variable-length memcpy into the word costs a call and a store-forwarding stall.
+std::uint64_t load_word(std::string_view text, std::size_t offset) {
+  std::uint64_t word = 0;
+  if (text.size() - offset >= 8) {
+    std::memcpy(&word, text.data() + offset, 8);
+  } else {
+    for (std::size_t index = offset; index < text.size(); ++index) {
+      word = (word << 8U) | static_cast<unsigned char>(text[index]);
+    }
+  }
+  return word;
+}
+
+// A cheap hash of a series' fields for the per-thread cache: the first and last 8 bytes and the length
+// of each. Series it confuses share a slot (and take turns in it); the key comparison keeps it right.
+template <class Fields>
+std::uint64_t slot_hash(const Fields& fields) {
+  std::uint64_t hash = 0;
+  const auto mix = [&hash](std::string_view part) {
+    const std::uint64_t head = part.empty() ? 0 : load_word(part, 0);
+    const std::uint64_t tail = part.size() > 8 ? load_word(part, part.size() - 8) : 0;
+    hash = (hash ^ head ^ (tail * 0xC2B2AE3D27D4EB4FULL) ^ part.size()) * 0x9E3779B97F4A7C15ULL;
+    hash ^= hash >> 29U;
+  };
+  for (std::string_view part : fields.values) mix(part);
+  for (std::string_view part : fields.custom) mix(part);
+  return hash;
+}
+
+std::string_view or_default(std::string_view value, std::string_view fallback) {
+  return value.empty() ? fallback : value;
+}
+
+}  // namespace
+
+bool equals_ignore_case(std::string_view left, std::string_view right) noexcept {
+  if (left.size() != right.size()) return false;
+  for (std::size_t index = 0; index < left.size(); ++index) {
+    const auto lower = [](char letter) {
+      return letter >= 'A' && letter <= 'Z' ? static_cast<char>(letter - 'A' + 'a') : letter;
+    };
+    if (lower(left[index]) != lower(right[index])) return false;
+  }
+  return true;
+}
+
+std::string red_metric_name(std::string_view application, std::string_view service,
+                            std::string_view operation) {
+  std::string joined;
+  joined.reserve(application.size() + service.size() + operation.size() + 2);
+  joined.append(application).push_back('.');
+  joined.append(service).push_back('.');
+  joined.append(operation);
+  // Java strings are UTF-16: one '-' per UTF-16 unit of a character the sanitizer refuses.
+  std::string name(kPrefix);
+  std::size_t unit = 0;  // UTF-16 index in the joined text
+  bool delta_first = false;
+  for (std::size_t index = 0; index < joined.size();) {
+    const auto lead = static_cast<unsigned char>(joined[index]);
+    std::size_t length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (index + length > joined.size()) length = joined.size() - index;
+    const std::string_view character(joined.data() + index, length);
+    const bool is_delta = character == "\xE2\x88\x86" || character == "\xCE\x94";  // ∆ U+2206, Δ U+0394
+    if (length == 1) {
+      const char letter = character[0];
+      const bool alphanumeric = (letter >= 'a' && letter <= 'z') || (letter >= 'A' && letter <= 'Z') ||
+                                (letter >= '0' && letter <= '9');
+      if (alphanumeric || letter == '_' || letter == '.' || letter == '-') {
+        name.push_back(letter);
+      } else if (letter == ',') {
+        name.push_back('_');  // legal for the first sanitizer, not for the reporter's
+      } else if (letter == '~' && (unit == 0 || (unit == 1 && delta_first))) {
+        name.push_back('~');
+      } else {
+        name.push_back('-');
+      }
+      unit += 1;
+    } else if (unit == 0 && is_delta) {
+      delta_first = true;
+      name.push_back('_');  // kept by the first sanitizer, replaced by the reporter's
+      unit += 1;
+    } else {
+      const int units = length == 4 ? 2 : 1;
+      name.append(static_cast<std::size_t>(units), '-');
+      unit += static_cast<std::size_t>(units);
+    }
+    index += length;
+  }
+  return name;
+}
+
+RedMetrics::RedMetrics(MetricRegistry& registry, Sender& sender, const ApplicationTags& application,
+                       Settings settings)
+    : registry_(registry),
+      sender_(sender),
+      application_(application),
+      settings_(std::move(settings)),
+      id_(next_red_metrics_id.fetch_add(1, std::memory_order_relaxed)) {
+  // What every span starts with: the global tags, the last value of a key winning.
+  static constexpr std::string_view kFieldKeys[] = {"application", "service",   "cluster",         "shard",
+                                                    "component",   "span.kind", "http.status_code"};
+  default_custom_.resize(settings_.custom_tag_keys.size());
+  for (const auto& [key, value] : settings_.global_tags) {
+    if (value.empty()) continue;
+    for (std::size_t field = 0; field < 7; ++field) {
+      if (field == 6 ? equals_ignore_case(key, kFieldKeys[field]) : key == kFieldKeys[field])
+        defaults_[field] = value;
+    }
+    for (std::size_t index = 0; index < settings_.custom_tag_keys.size(); ++index) {
+      if (settings_.custom_tag_keys[index] == key) default_custom_[index] = value;
+    }
+  }
+  // SpanDerivedMetricsUtils.getNonEmptyOrDefaultValue defaults.
+  if (defaults_[0].empty()) defaults_[0] = "unknown_application";
+  if (defaults_[1].empty()) defaults_[1] = "unknown_service";
+  for (std::size_t field : {2, 3, 4, 5}) {
+    if (defaults_[field].empty()) defaults_[field] = kNone;
+  }
+}
+
+void RedMetrics::record(const Span& span, std::int64_t duration_us, std::int64_t now_ns) {
+  thread_local Fields fields;
+  thread_local std::string key;
+  for (std::size_t field = 0; field < Span::kRedFieldCount; ++field) {
+    fields.values[field] = (span.red_field_mask_ & (1U << field)) != 0 ? span.text(span.red_fields_[field])
+                                                                       : std::string_view(defaults_[field]);
+  }
+  fields.values[7] = or_default(span.operation(), "unknown_operation");
+  const std::size_t custom_count = settings_.custom_tag_keys.size();
+  fields.custom.resize(custom_count);
+  for (std::size_t index = 0; index < custom_count; ++index) {
+    std::string_view value = default_custom_[index];
+    if (index < Span::kTrackedCustomKeys) {
+      if ((span.red_custom_mask_ & (1U << index)) != 0) value = span.text(span.red_custom_[index]);
+    } else {  // past the keys a span notes as they are set: search its tags
+      for (std::size_t tag = 0; tag < span.tag_count(); ++tag) {
+        if (span.text(span.tag(tag).key) == settings_.custom_tag_keys[index])
+          value = span.text(span.tag(tag).value);
+      }
+    }
+    fields.custom[index] = value;
+  }
+
+  std::size_t length = 0;
+  for (std::string_view part : fields.values) length += part.size() + 1;
+  for (std::string_view part : fields.custom) length += part.size() + 1;
+  key.resize(length);
+  char* out = key.data();
+  const auto put = [&out](std::string_view part) {
+    std::memcpy(out, part.data(), part.size());
+    out += part.size();
+    *out++ = kSeparator;
+  };
+  for (std::string_view part : fields.values) put(part);
+  for (std::string_view part : fields.custom) put(part);
+
+  thread_local std::array<CacheSlot, kCacheSlots> cache;
+  CacheSlot& slot = cache[slot_hash(fields) % kCacheSlots];
+  Series* series = nullptr;
+  if (slot.owner == id_ && slot.key == key) {
+    series = static_cast<Series*>(slot.series);
+  } else {
+    series = find_or_add(key, fields);
+    slot.owner = id_;
+    slot.key = key;
+    slot.series = series;
+  }
+
+  series->invocation->inc();
+  if (span.error()) {
+    series->errors->inc();
+    series->error_duration_us->update(static_cast<double>(duration_us));
+  } else {
+    series->duration_us->update(static_cast<double>(duration_us));
+  }
+  if (duration_us >= 1000) series->total_time_ms->inc(duration_us / 1000);  // adding 0 changes nothing
+  if (now_ns >= series->heartbeat->next_due_ns.load(std::memory_order_relaxed))
+    beat(*series->heartbeat, now_ns);
+}
+
+RedMetrics::Series* RedMetrics::find_or_add(const std::string& key, const Fields& fields) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = series_.find(key);
+  if (found != series_.end()) return found->second.get();
+
+  // The tags of SpanDerivedMetricsUtils (source becomes the point's source), in its order.
+  const auto& values = fields.values;
+  std::vector<std::pair<std::string, std::string>> tags = {
+      {"application", std::string(values[0])},   {"service", std::string(values[1])},
+      {"cluster", std::string(values[2])},       {"shard", std::string(values[3])},
+      {"operationName", std::string(values[7])}, {"component", std::string(values[4])}};
+  for (std::size_t index = 0; index < fields.custom.size(); ++index) {
+    if (!fields.custom[index].empty())
+      tags.emplace_back(settings_.custom_tag_keys[index], fields.custom[index]);
+  }
+  if (!values[6].empty()) tags.emplace_back("http.status_code", values[6]);
+  tags.emplace_back("span.kind", std::string(values[5]));
+
+  // The heartbeat: the same tags without operationName (reportWavefrontGeneratedData's return value).
+  std::vector<std::pair<std::string, std::string>> heartbeat_tags;
+  std::string heartbeat_key;
+  for (const auto& [tag_key, value] : tags) {
+    if (tag_key == "operationName") continue;
+    heartbeat_tags.emplace_back(tag_key, value);
+    heartbeat_key.append(tag_key).push_back('=');
+    heartbeat_key.append(value).push_back(kSeparator);
+  }
+  auto& heartbeat = heartbeats_[heartbeat_key];
+  if (!heartbeat) {
+    heartbeat = std::make_unique<Heartbeat>();
+    heartbeat->tags = std::move(heartbeat_tags);
+  }
+
+  // The reporter's point tags (the application tags, custom ones included) where the metric has none.
+  for (const auto& [tag_key, value] : application_.custom) {
+    bool present = false;
+    for (const auto& tag : tags) present = present || tag.first == tag_key;
+    if (!present) tags.emplace_back(tag_key, value);
+  }
+
+  const std::string name = red_metric_name(values[0], values[1], values[7]);
+  auto series = std::make_unique<Series>();
+  series->invocation = &registry_.delta_counter(name + ".invocation.count", tags);
+  series->errors = &registry_.delta_counter(name + ".error.count", tags);
+  series->total_time_ms = &registry_.delta_counter(name + ".total_time.millis.count", tags);
+  series->duration_us = &registry_.histogram(name + ".duration.micros", tags);
+  tags.emplace_back("error", "true");
+  series->error_duration_us = &registry_.histogram(name + ".duration.micros", tags);
+  series->heartbeat = heartbeat.get();
+  return series_.emplace(key, std::move(series)).first->second.get();
+}
+
+void RedMetrics::beat(Heartbeat& heartbeat, std::int64_t now_ns) {
+  std::int64_t due = heartbeat.next_due_ns.load(std::memory_order_relaxed);
+  if (now_ns < due) return;
+  if (!heartbeat.next_due_ns.compare_exchange_strong(due, now_ns + settings_.heartbeat_interval.count(),
+                                                     std::memory_order_relaxed)) {
+    return;  // another thread beats this interval
+  }
+  sender_.send_metric("~component.heartbeat", 1, std::nullopt, settings_.source, heartbeat.tags);
+}
+
+}  // namespace tracing
+}  // namespace wavefront
