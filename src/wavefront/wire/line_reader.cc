@@ -5,6 +5,7 @@
 #include "wavefront/format/fields.h"
 #include "wavefront/format/span.h"
 #include "wavefront/format/utf8.h"
+#include "wavefront/wire/canonical.h"
 #include "wavefront/wire/line_reader_internal.h"
 #include "wavefront/wire/number_text.h"
 
@@ -75,11 +76,16 @@ Status LineReader::fail(ErrorCode code, std::size_t byte_offset, std::string mes
   return Status(code, std::move(message));
 }
 
+void LineReader::warn(std::string_view rule, std::size_t byte_offset, std::string message) {
+  warnings_.push_back(ReadWarning{rule, std::move(message), wire::column_of(line_, byte_offset)});
+}
+
 Status LineReader::read(std::string_view line, std::optional<LineKind> expected) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   line_ = line;
   error_column_ = 0;
   canonical_.clear();
+  warnings_.clear();
   if (line.size() > options_.max_line_length) {
     error_column_ = options_.max_line_length + 1;
     return Status(ErrorCode::line_too_long, "the line is " + std::to_string(line.size()) +
@@ -95,7 +101,9 @@ Status LineReader::read(std::string_view line, std::optional<LineKind> expected)
   parsed_.logs.clear();
   parsed_.log_fields.clear();
   parsed_.event_tags.clear();
-  parsed_.span_secondary_id = {};
+  parsed_.span_secondary_id = parsed_.trace_id = parsed_.span_id = {};
+  parsed_.has_span = true;
+  parsed_.hosts.clear();
   offsets_.name = offsets_.value = offsets_.timestamp = offsets_.source = offsets_.end = 0;
   offsets_.tags.clear();
   offsets_.annotations.clear();
@@ -103,6 +111,7 @@ Status LineReader::read(std::string_view line, std::optional<LineKind> expected)
   if (status.ok()) status = canonicalize();
   if (!status.ok()) {
     canonical_.clear();
+    warnings_.clear();
     if (error_column_ == 0) error_column_ = wire::column_of(line_, locate(status));
   }
   return status;
@@ -150,20 +159,44 @@ Status LineReader::read_point_tags(std::size_t first_token) {
       return fail(ErrorCode::malformed_line, token.offset,
                   "expected a tag (key=value), found " + wire::quote(token.value));
     }
+    // ReportPointIngesterFormatter keeps tags in a map: a repeated key keeps its last value.
     if (token.key == "source" || token.key == "host") {
       const Token*& slot = token.key == "source" ? source : host;
       if (slot != nullptr) {
-        return fail(ErrorCode::malformed_line, token.offset, "a second " + std::string(token.key) + "= tag");
+        warn("repeated-tag", token.offset,
+             "a second " + std::string(token.key) + "=; the proxy keeps the last one");
       }
       slot = &token;
       continue;
     }
+    // The proxy stores a point tag `tag` as `_tag` (ReportPointIngesterFormatter).
+    const bool renamed = token.key == "tag";
+    if (renamed) warn("tag-key-renamed", token.offset, "the point tag key \"tag\" is stored as \"_tag\"");
     if (Status status = check_name(token.key, token.offset, ErrorCode::invalid_tag_key, "tag key");
         !status.ok()) {
       return status;
     }
-    parsed_.tags.emplace_back(token.key, token.value);
+    for (std::size_t earlier = 0; earlier < parsed_.tags.size(); ++earlier) {
+      if (parsed_.tags[earlier].key == (renamed ? "_tag" : token.key)) {
+        warn("repeated-tag", token.offset,
+             "point tag " + wire::quote(token.key) + " is repeated; the proxy keeps the last value");
+        break;
+      }
+    }
+    parsed_.tags.emplace_back(renamed ? std::string_view("_tag") : token.key, token.value);
     offsets_.tags.push_back(token.offset);
+  }
+  // An explicit blank source is refused, not replaced (Validation.validatePoint: WF-406).
+  for (const Token* given : {source, host}) {
+    if (given != nullptr && given->value.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos) {
+      return fail(ErrorCode::invalid_source, given->value_offset,
+                  std::string(given->key) +
+                      "= is empty; the proxy refuses it (WF-406: source/host name is "
+                      "required); leave it out to get the receiver's default");
+    }
+  }
+  if (host != nullptr && source == nullptr) {
+    warn("host-for-source", host->offset, "host= where SDKs write source=");
   }
   // As the proxy does: source= wins; a host= beside it is kept as the tag _host.
   if (source != nullptr) {
@@ -241,13 +274,17 @@ Status LineReader::read_point_timestamp(const Token& token) {
     return fail(ErrorCode::invalid_number, token.offset,
                 "timestamp " + wire::quote(token.value) + " is not a number");
   }
-  const std::int64_t seconds = wire::epoch_seconds(timestamp);
-  // Seconds at or past 10^11 would read back as milliseconds; no real timestamp is there (year 5138).
-  if (seconds >= wire::kMaxEpochSeconds) {
+  // Java's longValue() saturates here; no unit makes this a date the proxy's time filter lets in.
+  if (timestamp >= 9.2e18) {
     return fail(ErrorCode::invalid_timestamp, token.offset,
-                "timestamp " + wire::quote(token.value) + " is past the year 5000 in any unit");
+                "timestamp " + wire::quote(token.value) + " is past the year 2262 in any unit");
   }
-  parsed_.timestamp = seconds;
+  parsed_.timestamp = wire::proxy_timestamp(timestamp);
+  if (timestamp >= 1e13) {
+    warn("timestamp-unit", token.offset,
+         "timestamp " + wire::quote(token.value) +
+             " is in microseconds or nanoseconds; the proxy keeps milliseconds only");
+  }
   return Status();
 }
 
@@ -269,9 +306,12 @@ Status LineReader::read_distribution() {
   offsets_.value = next < tokens.size() ? tokens[next].offset : line_.size();
   while (next < tokens.size() && !tokens[next].has_key && !tokens[next].quoted &&
          tokens[next].value.substr(0, 1) == "#") {
+    // StringParser makes '#' a token of its own: `#5 1.0` and `# 5 1.0` are the same centroid.
+    if (tokens[next].value == "#" && next + 1 < tokens.size() && !tokens[next + 1].has_key) ++next;
     const Token& count = tokens[next];
+    const std::string_view count_text = count.value.substr(count.value.substr(0, 1) == "#" ? 1 : 0);
     std::int64_t centroid_count = 0;
-    if (!wire::parse_int64(count.value.substr(1), centroid_count)) {
+    if (!wire::parse_int64(count_text, centroid_count)) {
       return fail(ErrorCode::invalid_number, count.offset,
                   "centroid count " + wire::quote(count.value) + " is not #<integer>");
     }
@@ -301,6 +341,10 @@ Status LineReader::read_distribution() {
   return read_point_tags(next + 1);
 }
 
+// EventDecoder + EventIngesterFormatter: `@Event`, a start time, an optional end time (both read by
+// magnitude like point timestamps, kept in ms), a name, then key=value pairs where `host` (any number
+// of them) gives the hosts, `tag` and `eventTag` the tags, and every other key is an annotation,
+// repeated keys kept.
 Status LineReader::read_event() {
   const std::vector<Token>& tokens = tokens_->list;
   if (tokens[0].has_key || tokens[0].value != "@Event") {
@@ -315,13 +359,15 @@ Status LineReader::read_event() {
     if (!is_time) {
       if (time == &parsed_.end_ms) break;  // the end time is optional
       return fail(ErrorCode::malformed_line, next < tokens.size() ? tokens[next].offset : line_.size(),
-                  "@Event needs its start time in milliseconds");
+                  "@Event needs its start time");
     }
     (time == &parsed_.start_ms ? offsets_.timestamp : offsets_.end) = tokens[next].offset;
-    if (!wire::parse_int64(tokens[next].value, *time)) {
+    double number = 0;
+    if (wire::parse_double(tokens[next].value, number) != wire::NumberText::ok || number >= 9.2e18) {
       return fail(ErrorCode::invalid_number, tokens[next].offset,
-                  "event time " + wire::quote(tokens[next].value) + " is not an integer");
+                  "event time " + wire::quote(tokens[next].value) + " is not a timestamp");
     }
+    *time = wire::proxy_timestamp(number).milliseconds();
     ++next;
   }
   if (next >= tokens.size() || tokens[next].has_key) {
@@ -330,7 +376,6 @@ Status LineReader::read_event() {
   }
   parsed_.name = tokens[next].value;
   offsets_.name = tokens[next].offset;
-  const Token* host = nullptr;
   for (++next; next < tokens.size(); ++next) {
     const Token& token = tokens[next];
     if (!token.has_key) {
@@ -338,14 +383,12 @@ Status LineReader::read_event() {
                   "expected an annotation (key=value), found " + wire::quote(token.value));
     }
     if (token.key == "host") {
-      if (host != nullptr) {
-        return fail(ErrorCode::malformed_line, token.offset,
-                    "a second host= (events with several hosts are not supported)");
+      if (parsed_.hosts.empty()) {
+        parsed_.source = token.value;
+        offsets_.source = token.value_offset;
       }
-      host = &token;
-      parsed_.source = token.value;
-      offsets_.source = token.value_offset;
-    } else if (token.key == "tag") {
+      parsed_.hosts.push_back(token.value);
+    } else if (token.key == "tag" || token.key == "eventTag") {
       parsed_.event_tags.push_back(token.value);
       offsets_.annotations.push_back(token.offset);
     } else {
@@ -353,10 +396,18 @@ Status LineReader::read_event() {
           !status.ok()) {
         return status;
       }
+      for (const Tag& earlier : parsed_.tags) {
+        if (earlier.key == token.key) {
+          warn("repeated-tag", token.offset,
+               "annotation " + wire::quote(token.key) + " is repeated; the proxy keeps every value");
+          break;
+        }
+      }
       parsed_.tags.emplace_back(token.key, token.value);
       offsets_.tags.push_back(token.offset);
     }
   }
+  if (parsed_.hosts.empty()) warn("event-without-host", tokens[0].offset, "the event has no host=");
   return Status();
 }
 
@@ -369,22 +420,19 @@ Status LineReader::canonicalize() {
     case LineKind::distribution:
       return format_distribution(canonical_, parsed_.name, parsed_.centroids, parsed_.granularities,
                                  parsed_.timestamp, parsed_.source, parsed_.tags, format);
-    case LineKind::span: {
-      const ParsedSpan& span = parsed_.span;
-      return format::format_span_line(canonical_, span.name, span.start_ms, span.duration_ms, span.source,
-                                      span.trace_id, span.span_id, span.parents, span.follows_from, span.tags,
-                                      span.has_span_logs, format);
-    }
+    case LineKind::span:
+      return wire::write_read_span(canonical_, parsed_.span, format);
     case LineKind::span_logs: {
-      const ParsedSpan& span = parsed_.span;
       discard_.clear();
-      return format_span(discard_, canonical_, span.name, span.start_ms, span.duration_ms, span.source,
-                         span.trace_id, span.span_id, span.parents, span.follows_from, span.tags,
-                         parsed_.logs, format);
+      if (parsed_.has_span) {
+        if (Status status = wire::write_read_span(discard_, parsed_.span, format); !status.ok())
+          return status;
+        discard_.pop_back();  // the '\n'
+      }
+      return wire::write_read_span_logs(canonical_, parsed_, discard_);
     }
     case LineKind::event:
-      return format_event(canonical_, parsed_.name, parsed_.start_ms, parsed_.end_ms, parsed_.source,
-                          parsed_.tags, parsed_.event_tags, format);
+      return wire::write_read_event(canonical_, parsed_);
   }
   return Status();
 }
@@ -401,9 +449,27 @@ Status LineReader::send_to(Sender& sender) const {
       return sender.send_span(span.name, span.start_ms, span.duration_ms, span.source, span.trace_id,
                               span.span_id, span.parents, span.follows_from, span.tags, {});
     case LineKind::span_logs:
+      if (!parsed_.has_span) {
+        return Status(ErrorCode::malformed_line,
+                      "span logs without their span cannot be sent through a sender (it sends a span with "
+                      "its logs)");
+      }
       return sender.send_span(span.name, span.start_ms, span.duration_ms, span.source, span.trace_id,
                               span.span_id, span.parents, span.follows_from, span.tags, parsed_.logs);
     case LineKind::event:
+      // A sender writes one host and one value per annotation key: anything more would be lost.
+      if (parsed_.hosts.size() > 1) {
+        return Status(ErrorCode::malformed_line,
+                      "an event with several hosts cannot be sent through a sender");
+      }
+      for (std::size_t index = 0; index < parsed_.tags.size(); ++index) {
+        for (std::size_t later = index + 1; later < parsed_.tags.size(); ++later) {
+          if (parsed_.tags[index].key == parsed_.tags[later].key) {
+            return Status(ErrorCode::malformed_line,
+                          "an event with a repeated annotation key cannot be sent through a sender");
+          }
+        }
+      }
       return sender.send_event(parsed_.name, parsed_.start_ms, parsed_.end_ms, parsed_.source, parsed_.tags,
                                parsed_.event_tags);
   }
