@@ -137,7 +137,7 @@ TEST(WfsendLint, WarningsNameTheirRuleAndStrictMakesThemErrors) {
   for (const char* rule :
        {"host-for-source", "non-uuid-id", "repeated-tag", "tag-key-renamed", "reserved-tag-key",
         "timestamp-unit", "span-time-unit", "span-tag-value-truncated", "span-logs-without-span",
-        "span-logs-ids-differ", "event-without-host", "--strict"}) {
+        "span-logs-ids-differ", "span-logs-marker", "event-without-host", "event-time-unit", "--strict"}) {
     EXPECT_NE(help.stdout_text.find(rule), std::string::npos) << rule;
   }
 }

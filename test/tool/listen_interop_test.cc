@@ -68,22 +68,27 @@ void expect_received(RunningReceiver& receiver, const std::vector<InteropLine>& 
 
 class ListenInterop : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(ListenInterop, OverTcpOnTheProxysPorts) {
-  const std::vector<InteropLine> rows = corpus_file(GetParam());
-  ASSERT_FALSE(rows.empty());
+// The port the proxy takes a kind on: histogram port, tracing port, or the push port.
+std::uint16_t port_for(RunningReceiver& receiver, const InteropLine& row) {
+  const LineKind kind = wavefront::testing::interop_line_kind(row.kind);
+  if (kind == LineKind::distribution) return *receiver->distribution_port();
+  if (kind == LineKind::span || kind == LineKind::span_logs) return *receiver->tracing_port();
+  return receiver.port();
+}
+
+ReceiverOptions every_port() {
   ReceiverOptions options;
   options.distribution_port = 0;
   options.tracing_port = 0;
-  RunningReceiver receiver(options);
+  return options;
+}
+
+TEST_P(ListenInterop, OverTcpOnTheProxysPorts) {
+  const std::vector<InteropLine> rows = corpus_file(GetParam());
+  ASSERT_FALSE(rows.empty());
+  RunningReceiver receiver(every_port());
   std::map<std::uint16_t, std::string> by_port;
-  for (const InteropLine& row : rows) {
-    const LineKind kind = wavefront::testing::interop_line_kind(row.kind);
-    const std::uint16_t port = kind == LineKind::distribution ? *receiver->distribution_port()
-                               : kind == LineKind::span || kind == LineKind::span_logs
-                                   ? *receiver->tracing_port()
-                                   : receiver.port();
-    by_port[port] += row.line + "\n";
-  }
+  for (const InteropLine& row : rows) by_port[port_for(receiver, row)] += row.line + "\n";
   for (const auto& [port, text] : by_port) {
     testing::TestClient client(port);
     ASSERT_TRUE(client.connected());
@@ -95,22 +100,29 @@ TEST_P(ListenInterop, OverTcpOnTheProxysPorts) {
   expect_received(receiver, rows);
 }
 
-TEST_P(ListenInterop, OverHttpReport) {
+// POST /report?f=<format> to the same ports (the proxy's ports take HTTP too), one request per format.
+TEST_P(ListenInterop, OverHttpOnTheProxysPorts) {
   const std::vector<InteropLine> rows = corpus_file(GetParam());
   ASSERT_FALSE(rows.empty());
-  RunningReceiver receiver;
-  std::map<std::string, std::pair<std::string, std::pair<int, int>>> by_format;  // body, accepted/rejected
+  RunningReceiver receiver(every_port());
+  struct Request {
+    std::uint16_t port = 0;
+    std::string body;
+    int accepted = 0, rejected = 0;
+  };
+  std::map<std::string, Request> by_format;
   for (const InteropLine& row : rows) {
-    auto& [body, counts] = by_format[wavefront::testing::interop_format(row.kind)];
-    body += row.line + "\n";
-    ++(row.accept ? counts.first : counts.second);
+    Request& request = by_format[wavefront::testing::interop_format(row.kind)];
+    request.port = port_for(receiver, row);
+    request.body += row.line + "\n";
+    ++(row.accept ? request.accepted : request.rejected);
   }
   for (const auto& [format, request] : by_format) {
-    const testing::CurlAnswer answer =
-        testing::curl_post(receiver.url() + "/report?f=" + format, request.first);
+    const std::string url = "http://127.0.0.1:" + std::to_string(request.port) + "/report?f=" + format;
+    const testing::CurlAnswer answer = testing::curl_post(url, request.body);
     EXPECT_EQ(answer.status, 202) << answer.error << answer.body;
-    EXPECT_EQ(answer.body, "accepted " + std::to_string(request.second.first) + ", rejected " +
-                               std::to_string(request.second.second) + "\n")
+    EXPECT_EQ(answer.body, "accepted " + std::to_string(request.accepted) + ", rejected " +
+                               std::to_string(request.rejected) + "\n")
         << format << "\n"
         << receiver.reports();
   }

@@ -49,7 +49,9 @@ constexpr const char* kWarningHelp =
     "  span-tag-value-truncated  a span tag value over the limit, which the proxy truncates (WF-433)\n"
     "  span-logs-without-span    span logs without their \"span\" member\n"
     "  span-logs-ids-differ      span logs whose ids differ from their embedded span's\n"
+    "  span-logs-marker          span logs whose embedded span has no \"_spanLogs\"=\"true\"\n"
     "  event-without-host        an @Event line with no host=\n"
+    "  event-time-unit           event times not in milliseconds (the proxy converts them)\n"
     "Exit codes: 0 clean, 1 errors (or warnings with --strict), 4 warnings only, 2 unreadable input.\n";
 
 // The proxy's per-port line limits (spec §1): push port 32 768, histogram ports 64 KiB, tracing 1 MiB.

@@ -19,6 +19,14 @@ constexpr std::int64_t kFirstMillisecondOnWire = 1000000000000;  // the proxy re
 // A UUID in lower case, bare; any other id double-quoted (the proxy takes any string).
 Status write_line_id(std::string& out, std::string_view id, std::string_view field) {
   if (format::append_uuid(out, id)) return Status();
+  // The value writer would replace a control character, changing the id: refused instead.
+  for (const char byte : id) {
+    if (static_cast<unsigned char>(byte) < 0x20 || byte == '\x7F') {
+      return Status(ErrorCode::invalid_id,
+                    std::string(field) + " " + format::quote_for_message(id) +
+                        " has a control character, which cannot be written back as is");
+    }
+  }
   out += '"';
   const format::FieldRules rules{field, ErrorCode::invalid_id, kNoLimit, ErrorCode::invalid_id};
   if (Status status = format::write_value(out, id, rules); !status.ok()) return status;
@@ -30,14 +38,18 @@ void write_json_id(std::string& out, std::string_view id) {
   if (!format::append_uuid(out, id)) format::append_json_string(out, id);
 }
 
-// An event time in milliseconds, written where the proxy reads it back as the same instant (it reads
-// numbers below 10^12 as seconds): milliseconds, else whole seconds, else microseconds.
+// The proxy reads a number below 10^12 as seconds and below 10^13 as milliseconds (see number_text.h).
+constexpr std::int64_t kFirstMicrosecondOnWire = 10 * kFirstMillisecondOnWire;
+constexpr std::int64_t kLastSecondOnWire = kFirstMillisecondOnWire - 1;
+
+// An event time in milliseconds, written where the proxy reads it back as the same instant:
+// milliseconds, else whole seconds, else microseconds.
 Status append_event_time(std::string& out, std::int64_t milliseconds) {
-  if (milliseconds >= kFirstMillisecondOnWire) {
+  if (milliseconds >= kFirstMillisecondOnWire && milliseconds < kFirstMicrosecondOnWire) {
     format::append_int(out, milliseconds);
-  } else if (milliseconds % 1000 == 0) {
+  } else if (milliseconds > 0 && milliseconds % 1000 == 0 && milliseconds / 1000 <= kLastSecondOnWire) {
     format::append_int(out, milliseconds / 1000);
-  } else if (milliseconds >= kFirstMillisecondOnWire / 100) {
+  } else if (milliseconds >= kFirstMillisecondOnWire / 100 && milliseconds < kFirstMillisecondOnWire) {
     format::append_int(out, milliseconds);
     out += "000";
   } else {
@@ -55,16 +67,16 @@ Status write_span_times(std::string& out, std::int64_t start_ms, std::int64_t du
                                                     std::to_string(duration_ms) + " ms is not a time span");
   }
   out += ' ';
-  if (start_ms >= kFirstMillisecondOnWire) {
+  if (start_ms >= kFirstMillisecondOnWire && start_ms < kFirstMicrosecondOnWire) {
     format::append_int(out, start_ms);
     out += ' ';
     format::append_int(out, duration_ms < start_ms ? duration_ms : start_ms + duration_ms);
     return Status();
   }
-  if (start_ms % 1000 != 0 || duration_ms % 1000 != 0) {
+  if (start_ms % 1000 != 0 || duration_ms % 1000 != 0 || start_ms / 1000 > kLastSecondOnWire) {
     return Status(ErrorCode::invalid_timestamp,
-                  "span start " + std::to_string(start_ms) +
-                      " ms is before 2001-09-09 and not whole seconds; the proxy cannot read it back");
+                  "span start " + std::to_string(start_ms) + " ms, duration " + std::to_string(duration_ms) +
+                      " ms cannot be written so that the proxy reads them back");
   }
   format::append_int(out, start_ms / 1000);  // seconds; the end (never below the start) follows
   out += ' ';

@@ -2,6 +2,8 @@
 // Spans and span logs are in span_reader.cc. See include/wavefront/line_reader.h.
 #include "wavefront/line_reader.h"
 
+#include <limits>
+
 #include "wavefront/format/fields.h"
 #include "wavefront/format/span.h"
 #include "wavefront/format/utf8.h"
@@ -168,6 +170,11 @@ Status LineReader::read_point_tags(std::size_t first_token) {
       }
       slot = &token;
       continue;
+    }
+    // Written back as `"traceId"=`, the line would be taken for a span.
+    if (token.key == "traceId") {
+      return fail(ErrorCode::malformed_line, token.offset,
+                  "a point tag traceId= makes the line a span to the proxy's port");
     }
     // The proxy stores a point tag `tag` as `_tag` (ReportPointIngesterFormatter).
     const bool renamed = token.key == "tag";
@@ -368,6 +375,11 @@ Status LineReader::read_event() {
                   "event time " + wire::quote(tokens[next].value) + " is not a timestamp");
     }
     *time = wire::proxy_timestamp(number).milliseconds();
+    if (number < 1e12 || number >= 1e13) {
+      warn(
+          "event-time-unit", tokens[next].offset,
+          "event time " + wire::quote(tokens[next].value) + " is not in milliseconds; the proxy converts it");
+    }
     ++next;
   }
   if (next >= tokens.size() || tokens[next].has_key) {
@@ -406,6 +418,10 @@ Status LineReader::read_event() {
       parsed_.tags.emplace_back(token.key, token.value);
       offsets_.tags.push_back(token.offset);
     }
+  }
+  // EventIngesterFormatter: no end time, or one not after the start, makes an instant event.
+  if (parsed_.end_ms <= parsed_.start_ms && parsed_.start_ms < std::numeric_limits<std::int64_t>::max()) {
+    parsed_.end_ms = parsed_.start_ms + 1;
   }
   if (parsed_.hosts.empty()) warn("event-without-host", tokens[0].offset, "the event has no host=");
   return Status();

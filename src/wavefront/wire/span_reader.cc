@@ -269,6 +269,10 @@ Status LineReader::read_span_logs() {
     error_column_ = span_column + inner_column;
     return Status(status.code(), "span logs: the embedded span: " + std::string(status.message()));
   }
+  if (!parsed_.span.has_span_logs) {
+    warn("span-logs-marker", span_text_offset_,
+         "span logs: the embedded span has no \"_spanLogs\"=\"true\" (SDKs mark a span that has logs)");
+  }
   if (!same_id(parsed_.trace_id, parsed_.span.trace_id) || !same_id(parsed_.span_id, parsed_.span.span_id)) {
     warn("span-logs-ids-differ", 0,
          "span logs: traceId/spanId " + wire::quote(parsed_.trace_id) + "/" + wire::quote(parsed_.span_id) +
