@@ -62,7 +62,9 @@ Status append_event_time(std::string& out, std::int64_t milliseconds) {
 // SpanDecoder.setDuration reads the second number as an end time when it is not below the start, and
 // the start's magnitude as its unit: write them so that it reads back these milliseconds.
 Status write_span_times(std::string& out, std::int64_t start_ms, std::int64_t duration_ms) {
-  if (start_ms <= 0 || duration_ms < 0 || duration_ms > std::numeric_limits<std::int64_t>::max() - start_ms) {
+  // The proxy reads both numbers through a double: beyond 2^53 they would not read back exactly.
+  constexpr std::int64_t kExactInDouble = std::int64_t{1} << 53;
+  if (start_ms <= 0 || duration_ms < 0 || duration_ms > kExactInDouble - start_ms) {
     return Status(ErrorCode::invalid_timestamp, "span start " + std::to_string(start_ms) + " ms, duration " +
                                                     std::to_string(duration_ms) + " ms is not a time span");
   }

@@ -1,6 +1,7 @@
 // LineReader: span lines and span-logs JSON lines. See include/wavefront/line_reader.h.
 #include <cctype>
 #include <cmath>
+#include <limits>
 #include <optional>
 
 #include "wavefront/format/numbers.h"
@@ -68,9 +69,13 @@ Status LineReader::read_span_times(const Token& start, const Token& second, Pars
   } else if (start_ts > 999999999999) {
     span.start_ms = start_ts;
     span.duration_ms = duration;
-  } else {
+  } else if (duration <= std::numeric_limits<std::int64_t>::max() / 1000) {
     span.start_ms = start_ts * 1000;
     span.duration_ms = duration * 1000;
+  } else {
+    // Java's long arithmetic would wrap around here: no real span lasts that long.
+    return fail(ErrorCode::invalid_timestamp, second.offset,
+                "span duration " + wire::quote(second.value) + " seconds is out of range");
   }
   if (start_ts <= 999999999999 || start_ts > 9999999999999) {
     warn("span-time-unit", start.offset, "span times are not in milliseconds; the proxy converts them");
