@@ -52,11 +52,20 @@ WAVEFRONT_API DataType line_data_type(LineKind kind) noexcept;
 // The kind a line would be read as (without reading it).
 WAVEFRONT_API LineKind detect_line_kind(std::string_view line) noexcept;
 
+// Something the proxy accepts but a correct SDK would not write (a non-UUID id, `host=` for
+// `source=`, a span tag value the proxy truncates, ...). `wfsend lint` prints them; `--strict` makes
+// them errors. The rules are listed in docs/reading-rules.md.
+struct ReadWarning {
+  std::string_view rule;  // a stable name, e.g. "non-uuid-id"
+  std::string message;
+  std::size_t column = 0;  // 1-based character column
+};
+
 // A span as read from a span line, or from the "span" member of a span-logs line.
 struct ParsedSpan {
   std::string_view name;
-  std::string_view source;  // empty when the line has none
-  std::string_view trace_id;
+  std::string_view source;    // empty when the line has none (then the reader's default source)
+  std::string_view trace_id;  // UUIDs, or any other text the proxy takes (a warning)
   std::string_view span_id;
   std::vector<std::string_view> parents;
   std::vector<std::string_view> follows_from;
@@ -74,7 +83,7 @@ struct ParsedLine {
   std::string_view name;
   std::string_view source;  // empty when the line has none (event: its `host=`)
   std::vector<Tag> tags;    // point tags; an event's annotations
-  Timestamp timestamp;      // metric and distribution, epoch seconds
+  Timestamp timestamp;      // metric and distribution, seconds or milliseconds as the proxy stores it
 
   // metric: `delta` is true when the name starts with `∆` or `Δ`
   double value = 0;
@@ -88,13 +97,16 @@ struct ParsedLine {
   ParsedSpan span;
 
   // span_logs
-  std::string_view span_secondary_id;  // "_spanSecondaryId", empty when absent
+  bool has_span = true;                // false: span logs without a "span" member (or null)
+  std::string_view trace_id, span_id;  // the span-logs line's own ids (they may differ from the span's)
+  std::string_view span_secondary_id;  // "_spanSecondaryId" / "spanSecondaryId", empty when absent
   std::vector<SpanLog> logs;           // fields view log_fields
 
-  // event
+  // event (start and end in milliseconds, as the proxy stores them; `source` is the first host)
   std::int64_t start_ms = 0;
   std::int64_t end_ms = 0;
   std::vector<std::string_view> event_tags;
+  std::vector<std::string_view> hosts;  // every host= in line order; empty when none
 
   std::vector<Tag> log_fields;  // storage behind logs[i].fields
 };
@@ -128,9 +140,13 @@ class WAVEFRONT_API LineReader {
   std::string_view canonical() const noexcept { return canonical_; }
   // 1-based character (code point) column of the last refusal; 0 after a success.
   std::size_t error_column() const noexcept { return error_column_; }
+  // What the last line did that the proxy accepts but a correct SDK would not (after a success).
+  const std::vector<ReadWarning>& warnings() const noexcept { return warnings_; }
 
   // Sends the last line read through a sender's typed call (a span-logs line sends its span together
-  // with its logs, which writes both lines again).
+  // with its logs, which writes both lines again). The sender's rules apply: what the proxy accepts
+  // beyond them (non-UUID ids, span logs without their span, several event hosts or repeated
+  // annotation keys) is refused rather than changed.
   Status send_to(Sender& sender) const;
 
   const LineReaderOptions& options() const noexcept { return options_; }
@@ -148,6 +164,8 @@ class WAVEFRONT_API LineReader {
   };
 
   Status fail(ErrorCode code, std::size_t byte_offset, std::string message);
+  void warn(std::string_view rule, std::size_t byte_offset, std::string message);
+  Status read_span_times(const wire::Token& start, const wire::Token& second, ParsedSpan& span);
   Status read_kind(std::optional<LineKind> expected);
   Status read_metric();
   Status read_distribution();
@@ -168,6 +186,7 @@ class WAVEFRONT_API LineReader {
   std::string scratch_;  // unescaped strings; reserved to the line's length so views stay valid
   std::string discard_;
   std::size_t error_column_ = 0;
+  std::vector<ReadWarning> warnings_;
   std::size_t span_text_offset_ = 0;  // span logs: where the embedded span's JSON string starts
   FieldOffsets offsets_;
   struct Tokens;

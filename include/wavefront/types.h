@@ -4,6 +4,7 @@
 //
 //   sender.send_metric("cpu.usage", 42.5, std::nullopt, "host-01", {{"env", "prod"}});
 //   sender.send_distribution("latency", {{30.0, 20}, {5.1, 10}}, Granularity::minute, ts, "", {});
+//   sender.send_metric("cpu.usage", 42.5, std::chrono::system_clock::now(), "host-01", {});
 //
 // Strings are `std::string_view`s into the caller's memory: nothing is copied until the point is
 // formatted, which happens before the call returns.
@@ -11,12 +12,14 @@
 // Thread-safety: plain values and views; see list_view.h.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 
+#include "wavefront/export.h"
 #include "wavefront/list_view.h"
 
 namespace wavefront {
@@ -46,8 +49,66 @@ struct ListElementAdapter<Tag, std::pair<Key, Value>> {
   }
 };
 
-// Epoch seconds for metrics and distributions; std::nullopt lets the receiver stamp the point.
-using Timestamp = std::optional<std::int64_t>;
+// When a metric or distribution happened: nothing (the receiver stamps the point), epoch seconds, or
+// epoch milliseconds. It converts implicitly from what callers have at hand:
+//
+//   std::nullopt or {}                      no timestamp
+//   1700000000 (any integer)                epoch seconds
+//   1700000000.5 (a double of seconds)      whole: seconds; with a fraction: milliseconds, rounded to
+//                                           the nearest millisecond (spec §2.1)
+//   std::chrono::system_clock::now()        whole second: seconds; otherwise milliseconds (rounded)
+//
+// Seconds stay seconds and milliseconds stay milliseconds on the wire, so no precision is lost. A
+// double that is not finite or out of range makes an invalid timestamp, which the format functions
+// refuse with invalid_timestamp. Distributions use whole seconds (their bins are a minute or more).
+class WAVEFRONT_API Timestamp {
+ public:
+  enum class Unit : std::uint8_t { none, seconds, milliseconds, invalid };
+
+  constexpr Timestamp() noexcept = default;
+  constexpr Timestamp(std::nullopt_t /*none*/) noexcept {}  // NOLINT(google-explicit-constructor)
+  template <class Integer, std::enable_if_t<std::is_integral_v<Integer> && !std::is_same_v<Integer, bool>,
+                                            int> = 0>
+  constexpr Timestamp(Integer epoch_seconds) noexcept  // NOLINT(google-explicit-constructor)
+      : value_(static_cast<std::int64_t>(epoch_seconds)), unit_(Unit::seconds) {}
+  Timestamp(double epoch_seconds) noexcept;                        // NOLINT(google-explicit-constructor)
+  Timestamp(std::chrono::system_clock::time_point time) noexcept;  // NOLINT(google-explicit-constructor)
+  constexpr Timestamp(std::optional<std::int64_t> epoch_seconds) noexcept  // NOLINT
+      : value_(epoch_seconds.value_or(0)), unit_(epoch_seconds ? Unit::seconds : Unit::none) {}
+
+  static constexpr Timestamp from_seconds(std::int64_t seconds) noexcept { return Timestamp(seconds); }
+  static constexpr Timestamp from_milliseconds(std::int64_t milliseconds) noexcept {
+    Timestamp timestamp;
+    timestamp.value_ = milliseconds;
+    timestamp.unit_ = Unit::milliseconds;
+    return timestamp;
+  }
+
+  constexpr bool has_value() const noexcept { return unit_ != Unit::none; }
+  constexpr explicit operator bool() const noexcept { return has_value(); }
+  constexpr Unit unit() const noexcept { return unit_; }
+  // The number in its own unit (seconds or milliseconds); 0 when there is none.
+  constexpr std::int64_t count() const noexcept { return value_; }
+  // Epoch seconds, rounded down when the timestamp is in milliseconds.
+  constexpr std::int64_t seconds() const noexcept {
+    if (unit_ != Unit::milliseconds) return value_;
+    return value_ / 1000 - (value_ % 1000 < 0 ? 1 : 0);
+  }
+  // Epoch milliseconds (saturating at the int64 range).
+  std::int64_t milliseconds() const noexcept;
+  constexpr void reset() noexcept { *this = Timestamp(); }
+
+  friend constexpr bool operator==(const Timestamp& left, const Timestamp& right) noexcept {
+    return left.unit_ == right.unit_ && left.value_ == right.value_;
+  }
+  friend constexpr bool operator!=(const Timestamp& left, const Timestamp& right) noexcept {
+    return !(left == right);
+  }
+
+ private:
+  std::int64_t value_ = 0;
+  Unit unit_ = Unit::none;
+};
 
 // One centroid of a distribution: a mean and how many samples it stands for (1 ... 2^31-1; zero
 // counts are skipped, others are refused with invalid_centroid).

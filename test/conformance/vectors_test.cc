@@ -42,6 +42,10 @@ double number(const ordered_json& value) {
 
 wavefront::Timestamp timestamp(const ordered_json& call) {
   if (!call.contains("timestamp") || call["timestamp"].is_null()) return std::nullopt;
+  // An integer is epoch seconds; a float goes through Timestamp's double constructor (spec §2.1).
+  if (call["timestamp"].is_number_float()) return call["timestamp"].get<double>();
+  // An integer is epoch seconds; a float goes through Timestamp's double constructor (spec §2.1).
+  if (call["timestamp"].is_number_float()) return call["timestamp"].get<double>();
   return call["timestamp"].get<std::int64_t>();
 }
 

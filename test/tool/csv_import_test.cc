@@ -117,8 +117,12 @@ TEST(CsvImport, TimestampsInEveryUnitAndRepeatedTimestamps) {
                               "2023-11-14T22:13:20Z,4\n2023-11-15 00:13:20+02:00,5\n1700000000.75,6\n",
                               options)
                   .ok());
-  for (const std::string& line : harness.lines()) EXPECT_THAT(line, HasSubstr(" 1700000000 source=")) << line;
-  EXPECT_EQ(harness.lines().size(), 6u);
+  // Whole seconds stay seconds; milliseconds (and fractions of a second) are kept as milliseconds.
+  ASSERT_EQ(harness.lines().size(), 6u);
+  for (std::size_t index : {0, 2, 3, 4})
+    EXPECT_THAT(harness.lines()[index], HasSubstr(" 1700000000 source="));
+  EXPECT_THAT(harness.lines()[1], HasSubstr(" 1700000000500 source="));
+  EXPECT_THAT(harness.lines()[5], HasSubstr(" 1700000000750 source="));
 
   Harness seconds_only;
   options.timestamp_unit = TimestampUnit::seconds;

@@ -96,7 +96,7 @@ TEST(JsonlImport, RefusalsNameLineColumnAndRule) {
       "\n"
       R"({"kind":"metric","name":"m"})"  // missing value
       "\n"
-      R"({"kind":"metric","name":"m","value":1,"timestamp":1.5})"  // timestamp not an integer
+      R"({"kind":"metric","name":"m","value":1,"timestamp":"now"})"  // timestamp not a number
       "\n"
       R"({"kind":"metric","name":"m","value":1,"tags":[["a"]]})"  // bad pair
       "\n"
@@ -116,8 +116,7 @@ TEST(JsonlImport, RefusalsNameLineColumnAndRule) {
   EXPECT_THAT(problems[2], ::testing::StartsWith("in:4:1: malformed_line: no \"kind\""));
   EXPECT_THAT(problems[3], ::testing::StartsWith("in:5:37: invalid_number: \"value\" must be a number"));
   EXPECT_THAT(problems[4], ::testing::StartsWith("in:6:1: malformed_line: missing \"value\""));
-  EXPECT_THAT(problems[5],
-              ::testing::StartsWith("in:7:51: invalid_number: \"timestamp\" must be an integer"));
+  EXPECT_THAT(problems[5], ::testing::StartsWith("in:7:51: invalid_number: \"timestamp\" must be a number"));
   EXPECT_THAT(problems[6], ::testing::StartsWith("in:8:47: malformed_line: \"tags\" items must be"));
   EXPECT_THAT(problems[7], ::testing::StartsWith("in:9:39: malformed_line: field \"value\" is given twice"));
   EXPECT_THAT(problems[8], ::testing::StartsWith("in:10:1: malformed_line: a line must be one JSON object"));
@@ -143,6 +142,24 @@ TEST(JsonlImport, SpanLogsFieldsInBothShapesAndUnknownLogFields) {
   EXPECT_THAT(harness.lines()[1], HasSubstr(R"("logs":[{"timestamp":1700000000000001,"fields":{"k":"v"}}])"));
   ASSERT_EQ(harness.problem_lines().size(), 1u);
   EXPECT_THAT(harness.problem_lines()[0], HasSubstr("unknown span log field \"when\""));
+}
+
+// Python's time.time() gives fractional seconds: kept to the nearest millisecond (spec §2.1); whole
+// seconds stay seconds; integers of 10^12 and more are read by magnitude as the proxy reads them.
+TEST(JsonlImport, FractionalTimestampsKeepTheirMilliseconds) {
+  Harness harness(ValueMode::point, 0);
+  harness.import_jsonl(R"({"kind":"metric","name":"m","value":1,"timestamp":1700000000.5,"source":"h"})"
+                       "\n"
+                       R"({"kind":"delta","name":"d","value":1,"timestamp":1700000000.123,"source":"h"})"
+                       "\n"
+                       R"({"kind":"metric","name":"m","value":1,"timestamp":1700000000.0,"source":"h"})"
+                       "\n"
+                       R"({"kind":"metric","name":"m","value":1,"timestamp":1700000000123456,"source":"h"})"
+                       "\n");
+  EXPECT_TRUE(harness.problem_lines().empty()) << harness.output.text();
+  EXPECT_THAT(harness.lines(),
+              ElementsAre(R"("m" 1 1700000000500 source="h")", R"("∆d" 1 1700000000123 source="h")",
+                          R"("m" 1 1700000000 source="h")", R"("m" 1 1700000000123 source="h")"));
 }
 
 TEST(JsonlImport, AggregateModeTurnsMetricsIntoDistributionsAndPassesTheRestThrough) {

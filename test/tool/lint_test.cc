@@ -48,7 +48,8 @@ TEST(WfsendLint, ReportsEachProblemWithFileLineColumnAndCode) {
     position = result.stdout_text.find('\n', position) + 1;
   }
   EXPECT_EQ(position, result.stdout_text.size()) << result.stdout_text;
-  EXPECT_NE(result.stderr_text.find("8 lines, 4 with problems"), std::string::npos) << result.stderr_text;
+  EXPECT_NE(result.stderr_text.find("8 lines, 4 with errors, 0 with warnings"), std::string::npos)
+      << result.stderr_text;
 }
 
 TEST(WfsendLint, CleanInputExitsZeroAndReadsStdinAndGzip) {
@@ -98,6 +99,47 @@ TEST(WfsendLint, ExpectedFormatAndProxyLineLimits) {
   EXPECT_EQ(spans_only.exit_code, 1);
   EXPECT_NE(spans_only.stdout_text.find("a metric line where span lines are expected"), std::string::npos);
   EXPECT_NE(spans_only.stderr_text.find("(first 1 shown)"), std::string::npos) << spans_only.stderr_text;
+}
+
+// Lines the proxy accepts but a correct SDK would not write: warnings naming their rule, exit code 4;
+// --strict makes them errors (exit code 1); errors stay errors.
+TEST(WfsendLint, WarningsNameTheirRuleAndStrictMakesThemErrors) {
+  TempDir dir;
+  const std::string path = dir.file("lines.txt");
+  write_file(path,
+             "cpu 1 1700000000 host=web-1\n"
+             "span source=a traceId=testtraceid spanId=0313bafe-9457-11e8-9eb6-529269fb1459 1700000000123 5\n"
+             "cpu 1 source=s\n");
+  const auto warned = run_process({WFSEND_PATH, "lint", path});
+  ASSERT_TRUE(warned.exited);
+  EXPECT_EQ(warned.exit_code, 4) << warned.stdout_text << warned.stderr_text;
+  EXPECT_NE(warned.stdout_text.find(path + ":1:18: warning: host-for-source: "), std::string::npos)
+      << warned.stdout_text;
+  EXPECT_NE(warned.stdout_text.find(path + ":2:23: warning: non-uuid-id: "), std::string::npos)
+      << warned.stdout_text;
+  EXPECT_NE(warned.stderr_text.find("3 lines, 0 with errors, 2 with warnings"), std::string::npos)
+      << warned.stderr_text;
+
+  const auto strict = run_process({WFSEND_PATH, "lint", "--strict", path});
+  ASSERT_TRUE(strict.exited);
+  EXPECT_EQ(strict.exit_code, 1);
+  EXPECT_NE(strict.stdout_text.find(path + ":1:18: host-for-source: "), std::string::npos)
+      << strict.stdout_text;
+
+  write_file(path, "cpu 1 source=\"\"\ncpu 1 host=h\n");
+  const auto both = run_process({WFSEND_PATH, "lint", path});
+  ASSERT_TRUE(both.exited);
+  EXPECT_EQ(both.exit_code, 1);
+  EXPECT_NE(both.stdout_text.find(":1:14: invalid_source: "), std::string::npos) << both.stdout_text;
+  EXPECT_NE(both.stderr_text.find("2 lines, 1 with errors, 1 with warnings"), std::string::npos);
+
+  const auto help = run_process({WFSEND_PATH, "lint", "--help"});
+  for (const char* rule :
+       {"host-for-source", "non-uuid-id", "repeated-tag", "tag-key-renamed", "reserved-tag-key",
+        "timestamp-unit", "span-time-unit", "span-tag-value-truncated", "span-logs-without-span",
+        "span-logs-ids-differ", "span-logs-marker", "event-without-host", "event-time-unit", "--strict"}) {
+    EXPECT_NE(help.stdout_text.find(rule), std::string::npos) << rule;
+  }
 }
 
 }  // namespace

@@ -15,6 +15,7 @@ inline constexpr int kExitOk = 0;             // everything read was valid and d
 inline constexpr int kExitRejected = 1;       // some input was refused (bad rows, lint problems)
 inline constexpr int kExitUsage = 2;          // bad options, URL or unreadable input
 inline constexpr int kExitUndelivered = 3;    // some accepted data was dropped or not delivered in time
+inline constexpr int kExitWarnings = 4;       // lint: no errors, but warnings (without --strict)
 inline constexpr int kExitInternal = 70;      // a bug: an unexpected exception (EX_SOFTWARE)
 inline constexpr int kExitInterrupted = 130;  // stopped by SIGINT/SIGTERM before the end of the input
 

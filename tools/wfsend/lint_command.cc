@@ -1,9 +1,10 @@
 // `wfsend lint FILE... | -`: checks lines in the Wavefront data format as the proxy would read them.
 //
-// Each problem is printed on stdout as `FILE:LINE:COLUMN: code: message` (the shape compilers use, so
-// editors jump to it); a summary goes to stderr. Exit code 1 if any line has a problem, 2 if an input
-// cannot be read. Input is streamed in large blocks (gzip read transparently), so files of any size
-// are checked in constant memory.
+// Each error is printed on stdout as `FILE:LINE:COLUMN: code: message` (the shape compilers use, so
+// editors jump to it), each warning as `FILE:LINE:COLUMN: warning: rule: message`; a summary goes to
+// stderr. Exit code 1 if any line has an error (or a warning, with --strict), 4 if there are warnings
+// only, 2 if an input cannot be read. Input is streamed in large blocks (gzip read transparently), so files
+// of any size are checked in constant memory.
 #include <zlib.h>
 #include <CLI/CLI.hpp>
 
@@ -31,7 +32,27 @@ struct LintOptions {
   std::string format = "auto";
   std::size_t max_problems = 1000;
   bool quiet = false;
+  bool strict = false;  // warnings are errors
+  bool no_warnings = false;
 };
+
+// What `wfsend lint --help` lists: each warning rule (docs/reading-rules.md has their sources).
+constexpr const char* kWarningHelp =
+    "Warnings: lines the proxy accepts but a correct SDK does not write (--strict makes them errors):\n"
+    "  host-for-source           host= where SDKs write source=\n"
+    "  non-uuid-id               a span's traceId/spanId/parent/followsFrom, or span logs' ids, not a UUID\n"
+    "  repeated-tag              a tag, source= or span id given twice (points keep the last value)\n"
+    "  tag-key-renamed           a point tag \"tag\", which the proxy stores as \"_tag\"\n"
+    "  reserved-tag-key          a span tag \"tag\" (the proxy keeps it; SDKs reserve the key)\n"
+    "  timestamp-unit            a point timestamp in microseconds or nanoseconds (the proxy keeps ms)\n"
+    "  span-time-unit            span times not in milliseconds (the proxy converts them)\n"
+    "  span-tag-value-truncated  a span tag value over the limit, which the proxy truncates (WF-433)\n"
+    "  span-logs-without-span    span logs without their \"span\" member\n"
+    "  span-logs-ids-differ      span logs whose ids differ from their embedded span's\n"
+    "  span-logs-marker          span logs whose embedded span has no \"_spanLogs\"=\"true\"\n"
+    "  event-without-host        an @Event line with no host=\n"
+    "  event-time-unit           event times not in milliseconds (the proxy converts them)\n"
+    "Exit codes: 0 clean, 1 errors (or warnings with --strict), 4 warnings only, 2 unreadable input.\n";
 
 // The proxy's per-port line limits (spec §1): push port 32 768, histogram ports 64 KiB, tracing 1 MiB.
 std::size_t proxy_line_limit(wavefront::LineKind kind) {
@@ -95,11 +116,13 @@ class Linter {
 
   void finish_summary() const {
     if (options_.quiet) return;
-    std::cerr << "wfsend lint: " << lines_ << " lines, " << problems_ << " with problems";
-    if (problems_ > options_.max_problems) std::cerr << " (first " << options_.max_problems << " shown)";
+    std::cerr << "wfsend lint: " << lines_ << " lines, " << problems_ << " with errors, " << warned_lines_
+              << " with warnings" << (options_.strict && warned_lines_ != 0 ? " (errors with --strict)" : "");
+    if (printed_ > options_.max_problems) std::cerr << " (first " << options_.max_problems << " shown)";
     std::cerr << "\n";
   }
   std::uint64_t problems() const { return problems_; }
+  std::uint64_t warned_lines() const { return warned_lines_; }
 
  private:
   static constexpr std::size_t kMaxLine = std::size_t{1} << 20;  // the reader's and the tracing port's limit
@@ -114,6 +137,17 @@ class Linter {
              status.message());
       return;
     }
+    if (!reader_.warnings().empty() && !options_.no_warnings) {
+      ++warned_lines_;
+      for (const wavefront::ReadWarning& warning : reader_.warnings()) {
+        if (options_.strict) {
+          print(file, line_number, warning.column, warning.rule, warning.message);
+        } else {
+          print(file, line_number, warning.column, "warning",
+                std::string(warning.rule) + ": " + warning.message);
+        }
+      }
+    }
     const std::size_t limit = proxy_line_limit(reader_.parsed().kind);
     if (line.size() > limit) {
       report(file, line_number, limit + 1, "line_too_long",
@@ -125,7 +159,12 @@ class Linter {
   void report(const std::string& file, std::size_t line_number, std::size_t column, std::string_view code,
               std::string_view message) {
     ++problems_;
-    if (problems_ > options_.max_problems) return;
+    print(file, line_number, column, code, message);
+  }
+
+  void print(const std::string& file, std::size_t line_number, std::size_t column, std::string_view code,
+             std::string_view message) {
+    if (++printed_ > options_.max_problems) return;
     output_ += file;
     output_ += ':';
     output_ += std::to_string(line_number);
@@ -150,7 +189,9 @@ class Linter {
   wavefront::LineReader reader_;
   std::string output_;
   std::uint64_t lines_ = 0;
-  std::uint64_t problems_ = 0;
+  std::uint64_t problems_ = 0;      // lines with an error
+  std::uint64_t warned_lines_ = 0;  // accepted lines with at least one warning
+  std::uint64_t printed_ = 0;
 };
 
 int run_lint(const LintOptions& options) {
@@ -166,7 +207,8 @@ int run_lint(const LintOptions& options) {
   for (const std::string& file : options.files) readable = linter.lint(file) && readable;
   linter.finish_summary();
   if (!readable) return kExitUsage;
-  return linter.problems() == 0 ? kExitOk : kExitRejected;
+  if (linter.problems() != 0 || (options.strict && linter.warned_lines() != 0)) return kExitRejected;
+  return linter.warned_lines() == 0 ? kExitOk : kExitWarnings;
 }
 
 }  // namespace
@@ -189,6 +231,11 @@ void add_lint_command(CLI::App& app, int& exit_code) {
                    "Print at most this many problems (all are counted)")
       ->capture_default_str();
   command->add_flag("--quiet,-q", options->quiet, "No summary on stderr; only problems and the exit code");
+  command->add_flag(
+      "--strict", options->strict,
+      "Warnings are errors (exit code 1): what the proxy accepts but a correct SDK would not write");
+  command->add_flag("--no-warnings", options->no_warnings, "Report errors only");
+  command->footer(kWarningHelp);
   command->callback([options, &exit_code] { exit_code = run_lint(*options); });
 }
 

@@ -76,7 +76,7 @@ int run_send(PointKind kind, const SendOptions& options) {
                   << " is not epoch seconds, milliseconds or ISO 8601\n";
         return kExitUsage;
       }
-      timestamp = *millis / 1000;
+      timestamp = point_timestamp_of_ms(*millis);
     }
   } else {
     for (auto [text, out, option] :

@@ -5,6 +5,8 @@
 #include <optional>
 #include <string_view>
 
+#include "wavefront/types.h"
+
 namespace wfsend {
 
 // How a timestamp is written. `automatic` reads all-digit values by magnitude (seconds below
@@ -19,5 +21,11 @@ std::optional<TimestampUnit> parse_timestamp_unit(std::string_view text) noexcep
 // 2026-11-25, 2026-11-25T10:20:30, with fractions of a second, with Z or +hh:mm / -hhmm offsets
 // (no offset means UTC); a space may stand for the T. Decimal seconds ("1700000000.25") are read too.
 std::optional<std::int64_t> parse_timestamp_ms(std::string_view text, TimestampUnit unit) noexcept;
+
+// Epoch milliseconds as a point timestamp that keeps them: whole seconds as seconds, else milliseconds.
+inline wavefront::Timestamp point_timestamp_of_ms(std::int64_t milliseconds) noexcept {
+  return milliseconds % 1000 == 0 ? wavefront::Timestamp::from_seconds(milliseconds / 1000)
+                                  : wavefront::Timestamp::from_milliseconds(milliseconds);
+}
 
 }  // namespace wfsend

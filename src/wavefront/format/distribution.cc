@@ -56,11 +56,11 @@ Status write_distribution(std::string& out, std::string_view name, Centroids cen
                           Tags tags, const FormatOptions& options) {
   const std::size_t line_start = out.size();
   out += "!M";
-  if (timestamp) {
-    if (Status status = format::check_timestamp(*timestamp, "timestamp"); !status.ok()) return status;
-    out += ' ';
-    format::append_int(out, *timestamp);
-  }
+  // Whole seconds: a bin is a minute or more, and the proxy aligns the time down to its bin.
+  const Timestamp seconds = timestamp.unit() == Timestamp::Unit::milliseconds
+                                ? Timestamp::from_seconds(timestamp.seconds())
+                                : timestamp;
+  if (Status status = format::append_timestamp(out, seconds, "timestamp"); !status.ok()) return status;
   std::size_t written = 0;
   if (Status status = write_centroids(out, centroids, written); !status.ok()) return status;
   if (written == 0) {

@@ -39,6 +39,13 @@ Status write_source(std::string& out, std::string_view source, const FormatOptio
 Status check_finite(double value, std::string_view field);
 Status check_timestamp(std::int64_t value, std::string_view field);
 
+// Numbers of 10^12 and more are not read as seconds by the proxy.
+inline constexpr std::int64_t kMaxEpochSecondsOnWire = 1000000000000;
+
+// Appends ' ' and the timestamp in its unit (nothing without one), or refuses one the proxy would
+// read as another instant.
+Status append_timestamp(std::string& out, Timestamp timestamp, std::string_view field);
+
 // Message builders for the refusals the writers above do not cover.
 Status problem_error(ErrorCode code, std::string_view field, FieldProblem problem, std::string_view value);
 Status too_long_error(ErrorCode code, std::string_view field, std::size_t length, std::size_t limit,

@@ -41,11 +41,7 @@ Status write_point(std::string& out, std::string_view name, double value, Timest
   }
   out.append("\" ", 2);
   format::append_double(out, value);
-  if (timestamp) {
-    if (Status status = format::check_timestamp(*timestamp, "timestamp"); !status.ok()) return status;
-    out += ' ';
-    format::append_int(out, *timestamp);
-  }
+  if (Status status = format::append_timestamp(out, timestamp, "timestamp"); !status.ok()) return status;
   out.append(" source=\"", 9);
   if (Status status = format::write_source(out, source, options); !status.ok()) return status;
   out += '"';

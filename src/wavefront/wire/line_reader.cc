@@ -1,9 +1,8 @@
-// LineReader: dispatch by kind, metrics, distributions, events, and turning refusals into columns.
-// Spans and span logs are in span_reader.cc. See include/wavefront/line_reader.h.
+// LineReader: dispatch by kind, metrics, distributions, and turning refusals into columns. Spans and
+// span logs are in span_reader.cc, events and the canonical form in event_reader.cc.
 #include "wavefront/line_reader.h"
 
 #include "wavefront/format/fields.h"
-#include "wavefront/format/span.h"
 #include "wavefront/format/utf8.h"
 #include "wavefront/wire/line_reader_internal.h"
 #include "wavefront/wire/number_text.h"
@@ -75,11 +74,16 @@ Status LineReader::fail(ErrorCode code, std::size_t byte_offset, std::string mes
   return Status(code, std::move(message));
 }
 
+void LineReader::warn(std::string_view rule, std::size_t byte_offset, std::string message) {
+  warnings_.push_back(ReadWarning{rule, std::move(message), wire::column_of(line_, byte_offset)});
+}
+
 Status LineReader::read(std::string_view line, std::optional<LineKind> expected) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   line_ = line;
   error_column_ = 0;
   canonical_.clear();
+  warnings_.clear();
   if (line.size() > options_.max_line_length) {
     error_column_ = options_.max_line_length + 1;
     return Status(ErrorCode::line_too_long, "the line is " + std::to_string(line.size()) +
@@ -95,7 +99,9 @@ Status LineReader::read(std::string_view line, std::optional<LineKind> expected)
   parsed_.logs.clear();
   parsed_.log_fields.clear();
   parsed_.event_tags.clear();
-  parsed_.span_secondary_id = {};
+  parsed_.span_secondary_id = parsed_.trace_id = parsed_.span_id = {};
+  parsed_.has_span = true;
+  parsed_.hosts.clear();
   offsets_.name = offsets_.value = offsets_.timestamp = offsets_.source = offsets_.end = 0;
   offsets_.tags.clear();
   offsets_.annotations.clear();
@@ -103,6 +109,7 @@ Status LineReader::read(std::string_view line, std::optional<LineKind> expected)
   if (status.ok()) status = canonicalize();
   if (!status.ok()) {
     canonical_.clear();
+    warnings_.clear();
     if (error_column_ == 0) error_column_ = wire::column_of(line_, locate(status));
   }
   return status;
@@ -150,20 +157,49 @@ Status LineReader::read_point_tags(std::size_t first_token) {
       return fail(ErrorCode::malformed_line, token.offset,
                   "expected a tag (key=value), found " + wire::quote(token.value));
     }
+    // ReportPointIngesterFormatter keeps tags in a map: a repeated key keeps its last value.
     if (token.key == "source" || token.key == "host") {
       const Token*& slot = token.key == "source" ? source : host;
       if (slot != nullptr) {
-        return fail(ErrorCode::malformed_line, token.offset, "a second " + std::string(token.key) + "= tag");
+        warn("repeated-tag", token.offset,
+             "a second " + std::string(token.key) + "=; the proxy keeps the last one");
       }
       slot = &token;
       continue;
     }
+    // Written back as `"traceId"=`, the line would be taken for a span.
+    if (token.key == "traceId") {
+      return fail(ErrorCode::malformed_line, token.offset,
+                  "a point tag traceId= makes the line a span to the proxy's port");
+    }
+    // The proxy stores a point tag `tag` as `_tag` (ReportPointIngesterFormatter).
+    const bool renamed = token.key == "tag";
+    if (renamed) warn("tag-key-renamed", token.offset, "the point tag key \"tag\" is stored as \"_tag\"");
     if (Status status = check_name(token.key, token.offset, ErrorCode::invalid_tag_key, "tag key");
         !status.ok()) {
       return status;
     }
-    parsed_.tags.emplace_back(token.key, token.value);
+    for (std::size_t earlier = 0; earlier < parsed_.tags.size(); ++earlier) {
+      if (parsed_.tags[earlier].key == (renamed ? "_tag" : token.key)) {
+        warn("repeated-tag", token.offset,
+             "point tag " + wire::quote(token.key) + " is repeated; the proxy keeps the last value");
+        break;
+      }
+    }
+    parsed_.tags.emplace_back(renamed ? std::string_view("_tag") : token.key, token.value);
     offsets_.tags.push_back(token.offset);
+  }
+  // An explicit blank source is refused, not replaced (Validation.validatePoint: WF-406).
+  for (const Token* given : {source, host}) {
+    if (given != nullptr && given->value.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos) {
+      return fail(ErrorCode::invalid_source, given->value_offset,
+                  std::string(given->key) +
+                      "= is empty; the proxy refuses it (WF-406: source/host name is "
+                      "required); leave it out to get the receiver's default");
+    }
+  }
+  if (host != nullptr && source == nullptr) {
+    warn("host-for-source", host->offset, "host= where SDKs write source=");
   }
   // As the proxy does: source= wins; a host= beside it is kept as the tag _host.
   if (source != nullptr) {
@@ -241,13 +277,17 @@ Status LineReader::read_point_timestamp(const Token& token) {
     return fail(ErrorCode::invalid_number, token.offset,
                 "timestamp " + wire::quote(token.value) + " is not a number");
   }
-  const std::int64_t seconds = wire::epoch_seconds(timestamp);
-  // Seconds at or past 10^11 would read back as milliseconds; no real timestamp is there (year 5138).
-  if (seconds >= wire::kMaxEpochSeconds) {
+  // Java's longValue() saturates here; no unit makes this a date the proxy's time filter lets in.
+  if (timestamp >= 9.2e18) {
     return fail(ErrorCode::invalid_timestamp, token.offset,
-                "timestamp " + wire::quote(token.value) + " is past the year 5000 in any unit");
+                "timestamp " + wire::quote(token.value) + " is past the year 2262 in any unit");
   }
-  parsed_.timestamp = seconds;
+  parsed_.timestamp = wire::proxy_timestamp(timestamp);
+  if (timestamp >= 1e13) {
+    warn("timestamp-unit", token.offset,
+         "timestamp " + wire::quote(token.value) +
+             " is in microseconds or nanoseconds; the proxy keeps milliseconds only");
+  }
   return Status();
 }
 
@@ -269,9 +309,12 @@ Status LineReader::read_distribution() {
   offsets_.value = next < tokens.size() ? tokens[next].offset : line_.size();
   while (next < tokens.size() && !tokens[next].has_key && !tokens[next].quoted &&
          tokens[next].value.substr(0, 1) == "#") {
+    // StringParser makes '#' a token of its own: `#5 1.0` and `# 5 1.0` are the same centroid.
+    if (tokens[next].value == "#" && next + 1 < tokens.size() && !tokens[next + 1].has_key) ++next;
     const Token& count = tokens[next];
+    const std::string_view count_text = count.value.substr(count.value.substr(0, 1) == "#" ? 1 : 0);
     std::int64_t centroid_count = 0;
-    if (!wire::parse_int64(count.value.substr(1), centroid_count)) {
+    if (!wire::parse_int64(count_text, centroid_count)) {
       return fail(ErrorCode::invalid_number, count.offset,
                   "centroid count " + wire::quote(count.value) + " is not #<integer>");
     }
@@ -299,115 +342,6 @@ Status LineReader::read_distribution() {
   }
   parsed_.name = name.value;
   return read_point_tags(next + 1);
-}
-
-Status LineReader::read_event() {
-  const std::vector<Token>& tokens = tokens_->list;
-  if (tokens[0].has_key || tokens[0].value != "@Event") {
-    return fail(ErrorCode::malformed_line, tokens[0].offset,
-                "only @Event lines are supported (not " + wire::quote(tokens[0].value) + ")");
-  }
-  std::size_t next = 1;
-  for (std::int64_t* time : {&parsed_.start_ms, &parsed_.end_ms}) {
-    *time = 0;
-    const bool is_time = next < tokens.size() && !tokens[next].has_key && !tokens[next].quoted &&
-                         wire::starts_with_digit(tokens[next].value);
-    if (!is_time) {
-      if (time == &parsed_.end_ms) break;  // the end time is optional
-      return fail(ErrorCode::malformed_line, next < tokens.size() ? tokens[next].offset : line_.size(),
-                  "@Event needs its start time in milliseconds");
-    }
-    (time == &parsed_.start_ms ? offsets_.timestamp : offsets_.end) = tokens[next].offset;
-    if (!wire::parse_int64(tokens[next].value, *time)) {
-      return fail(ErrorCode::invalid_number, tokens[next].offset,
-                  "event time " + wire::quote(tokens[next].value) + " is not an integer");
-    }
-    ++next;
-  }
-  if (next >= tokens.size() || tokens[next].has_key) {
-    return fail(ErrorCode::malformed_line, next < tokens.size() ? tokens[next].offset : line_.size(),
-                "@Event needs a name after its times");
-  }
-  parsed_.name = tokens[next].value;
-  offsets_.name = tokens[next].offset;
-  const Token* host = nullptr;
-  for (++next; next < tokens.size(); ++next) {
-    const Token& token = tokens[next];
-    if (!token.has_key) {
-      return fail(ErrorCode::malformed_line, token.offset,
-                  "expected an annotation (key=value), found " + wire::quote(token.value));
-    }
-    if (token.key == "host") {
-      if (host != nullptr) {
-        return fail(ErrorCode::malformed_line, token.offset,
-                    "a second host= (events with several hosts are not supported)");
-      }
-      host = &token;
-      parsed_.source = token.value;
-      offsets_.source = token.value_offset;
-    } else if (token.key == "tag") {
-      parsed_.event_tags.push_back(token.value);
-      offsets_.annotations.push_back(token.offset);
-    } else {
-      if (Status status = check_name(token.key, token.offset, ErrorCode::invalid_tag_key, "annotation key");
-          !status.ok()) {
-        return status;
-      }
-      parsed_.tags.emplace_back(token.key, token.value);
-      offsets_.tags.push_back(token.offset);
-    }
-  }
-  return Status();
-}
-
-Status LineReader::canonicalize() {
-  const FormatOptions& format = options_.format;
-  switch (parsed_.kind) {
-    case LineKind::metric:
-      return format_metric(canonical_, parsed_.name, parsed_.value, parsed_.timestamp, parsed_.source,
-                           parsed_.tags, format);
-    case LineKind::distribution:
-      return format_distribution(canonical_, parsed_.name, parsed_.centroids, parsed_.granularities,
-                                 parsed_.timestamp, parsed_.source, parsed_.tags, format);
-    case LineKind::span: {
-      const ParsedSpan& span = parsed_.span;
-      return format::format_span_line(canonical_, span.name, span.start_ms, span.duration_ms, span.source,
-                                      span.trace_id, span.span_id, span.parents, span.follows_from, span.tags,
-                                      span.has_span_logs, format);
-    }
-    case LineKind::span_logs: {
-      const ParsedSpan& span = parsed_.span;
-      discard_.clear();
-      return format_span(discard_, canonical_, span.name, span.start_ms, span.duration_ms, span.source,
-                         span.trace_id, span.span_id, span.parents, span.follows_from, span.tags,
-                         parsed_.logs, format);
-    }
-    case LineKind::event:
-      return format_event(canonical_, parsed_.name, parsed_.start_ms, parsed_.end_ms, parsed_.source,
-                          parsed_.tags, parsed_.event_tags, format);
-  }
-  return Status();
-}
-
-Status LineReader::send_to(Sender& sender) const {
-  const ParsedSpan& span = parsed_.span;
-  switch (parsed_.kind) {
-    case LineKind::metric:
-      return sender.send_metric(parsed_.name, parsed_.value, parsed_.timestamp, parsed_.source, parsed_.tags);
-    case LineKind::distribution:
-      return sender.send_distribution(parsed_.name, parsed_.centroids, parsed_.granularities,
-                                      parsed_.timestamp, parsed_.source, parsed_.tags);
-    case LineKind::span:
-      return sender.send_span(span.name, span.start_ms, span.duration_ms, span.source, span.trace_id,
-                              span.span_id, span.parents, span.follows_from, span.tags, {});
-    case LineKind::span_logs:
-      return sender.send_span(span.name, span.start_ms, span.duration_ms, span.source, span.trace_id,
-                              span.span_id, span.parents, span.follows_from, span.tags, parsed_.logs);
-    case LineKind::event:
-      return sender.send_event(parsed_.name, parsed_.start_ms, parsed_.end_ms, parsed_.source, parsed_.tags,
-                               parsed_.event_tags);
-  }
-  return Status();
 }
 
 }  // namespace wavefront

@@ -67,17 +67,28 @@ bool parse_int64(std::string_view text, std::int64_t& value) noexcept {
   return error == std::errc() && last == end;
 }
 
-std::int64_t epoch_seconds(double timestamp) noexcept {
-  double seconds = timestamp;
-  if (timestamp >= 1e17) {
-    seconds = timestamp / 1e9;
-  } else if (timestamp >= 1e14) {
-    seconds = timestamp / 1e6;
-  } else if (timestamp >= 1e11) {
-    seconds = timestamp / 1e3;
+namespace {
+
+// Java's double-to-long conversion: truncation toward zero, saturating, NaN is 0.
+std::int64_t java_long(double value) noexcept {
+  if (std::isnan(value)) return 0;
+  if (value >= 9.223372036854775807e18) return std::numeric_limits<std::int64_t>::max();
+  if (value <= -9.223372036854775808e18) return std::numeric_limits<std::int64_t>::min();
+  return static_cast<std::int64_t>(value);
+}
+
+}  // namespace
+
+Timestamp proxy_timestamp(double timestamp) noexcept {
+  const std::int64_t whole = java_long(timestamp);
+  if (whole < 1000000000000) {
+    const std::int64_t milliseconds = java_long(1000 * timestamp);
+    if (milliseconds % 1000 == 0) return Timestamp::from_seconds(milliseconds / 1000);
+    return Timestamp::from_milliseconds(milliseconds);
   }
-  if (!(seconds < 9.2e18)) return std::numeric_limits<std::int64_t>::max();
-  return static_cast<std::int64_t>(std::floor(seconds));
+  if (whole < 10000000000000) return Timestamp::from_milliseconds(whole);
+  if (whole < 10000000000000000) return Timestamp::from_milliseconds(whole / 1000);
+  return Timestamp::from_milliseconds(whole / 1000000);
 }
 
 }  // namespace wavefront::wire

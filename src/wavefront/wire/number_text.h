@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "wavefront/types.h"
+
 namespace wavefront::wire {
 
 enum class NumberText : unsigned char { ok, not_a_number, non_finite };
@@ -15,11 +17,11 @@ NumberText parse_double(std::string_view text, double& value) noexcept;
 // An optionally signed decimal integer that fits 64 bits.
 bool parse_int64(std::string_view text, std::int64_t& value) noexcept;
 
-// A point timestamp in whatever unit the writer used, as epoch seconds: values of 10^17 and more are
-// nanoseconds, 10^14 and more microseconds, 10^11 and more milliseconds, smaller ones seconds.
-std::int64_t epoch_seconds(double timestamp) noexcept;
-// Epoch seconds from here on would be read back as milliseconds.
-inline constexpr std::int64_t kMaxEpochSeconds = 100000000000;
+// A point or event timestamp as the proxy stores it (AbstractIngesterFormatter.
+// timestampInMilliseconds): below 10^12 seconds (a fraction kept to the millisecond, truncated as
+// Java's (long) cast does), below 10^13 milliseconds, below 10^16 microseconds, else nanoseconds.
+// Seconds without a fraction stay seconds; everything else becomes milliseconds.
+Timestamp proxy_timestamp(double timestamp) noexcept;
 
 // Whether a token looks like a number to the proxy (its first character is a digit).
 constexpr bool starts_with_digit(std::string_view text) noexcept {

@@ -20,9 +20,6 @@ class Scanner {
       token.offset = position_;
       if (Status status = read_token(token); !status.ok()) return status;
       tokens.push_back(token);
-      if (position_ < line_.size() && !is_blank(line_[position_])) {
-        return fail("expected a blank between tokens");
-      }
     }
   }
 
@@ -32,20 +29,23 @@ class Scanner {
     return Status(ErrorCode::malformed_line, std::move(message));
   }
 
-  // A quoted string starting at position_ (on the quote).
+  // A quoted string starting at position_ (on the quote, `"` or `'`).
   Status read_quoted(std::string_view& out) {
     const std::size_t open = position_;
+    const char quote_char = line_[open];
     const std::size_t first = open + 1;
     const char* data = line_.data();
     std::size_t at = first;
     bool escaped = false;
     for (;;) {
-      const void* found = std::memchr(data + at, '"', line_.size() - at);
+      const void* found = std::memchr(data + at, quote_char, line_.size() - at);
       if (found == nullptr) {
         position_ = open;
-        return fail("unterminated quoted string");
+        return fail(quote_char == '"' ? "unterminated quoted string" : "unterminated single-quoted string");
       }
       const std::size_t quote = static_cast<std::size_t>(static_cast<const char*>(found) - data);
+      // StringParser looks one byte back, so a quote right after the opening one counts as escaped
+      // only when a backslash precedes it.
       if (quote > first && line_[quote - 1] == '\\') {
         escaped = true;
         at = quote + 1;
@@ -58,8 +58,8 @@ class Scanner {
       }
       const std::size_t begin = scratch_.size();
       for (std::size_t index = first; index < quote; ++index) {
-        if (line_[index] == '\\' && index + 1 < quote && line_[index + 1] == '"') {
-          scratch_ += '"';
+        if (line_[index] == '\\' && index + 1 < quote && line_[index + 1] == quote_char) {
+          scratch_ += quote_char;
           ++index;
         } else {
           scratch_ += line_[index];
@@ -70,22 +70,17 @@ class Scanner {
     }
   }
 
-  // A bare word up to a blank (or, when `stop_at_equals`, up to '=').
-  Status read_bare(std::string_view& out, bool stop_at_equals) {
+  // A bare word up to a space, a tab or '=' (a value's word also ends at '=': `k=a=b` is refused).
+  Status read_bare(std::string_view& out, bool /*stop_at_equals*/) {
     const std::size_t first = position_;
-    while (position_ < line_.size()) {
-      const char c = line_[position_];
-      if (is_blank(c) || (stop_at_equals && c == '=')) break;
-      if (c == '"') return fail("a quote inside an unquoted word");
-      ++position_;
-    }
+    while (position_ < line_.size() && !ends_bare_word(line_[position_])) ++position_;
     out = line_.substr(first, position_ - first);
     return Status();
   }
 
   Status read_value(Token& token) {
     token.value_offset = position_;
-    if (position_ < line_.size() && line_[position_] == '"') {
+    if (position_ < line_.size() && (line_[position_] == '"' || line_[position_] == '\'')) {
       token.quoted = true;
       return read_quoted(token.value);
     }
@@ -95,7 +90,7 @@ class Scanner {
   Status read_token(Token& token) {
     std::string_view first;
     bool first_quoted = false;
-    if (line_[position_] == '"') {
+    if (line_[position_] == '"' || line_[position_] == '\'') {
       first_quoted = true;
       if (Status status = read_quoted(first); !status.ok()) return status;
     } else if (Status status = read_bare(first, true); !status.ok()) {

@@ -1,8 +1,10 @@
 // Splitting a data-format line into tokens the way the proxy does (private; used by LineReader).
 //
-// Tokens are separated by spaces or tabs. A token is a bare word, a double-quoted string (where only
-// `\"` is an escape), or `key=value` where either side may be quoted. Unescaped text goes to `scratch`,
-// which the caller reserves to the line's length so that earlier views stay valid.
+// As java-lib's StringParser: blanks (Java's Character.isWhitespace) separate tokens; a bare word ends
+// at a space, a tab or '='; a string quoted with `"` or `'` may hold blanks and ends at the next
+// unescaped quote of its kind (`\"` or `\'` is the only escape), and the next token may follow it
+// directly. A token is a word or `key=value` where either side may be quoted. Unescaped text goes to
+// `scratch`, which the caller reserves to the line's length so that earlier views stay valid.
 #pragma once
 
 #include <cstddef>
@@ -23,7 +25,12 @@ struct Token {
   bool quoted = false;  // the value was quoted
 };
 
-constexpr bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
+// Java's Character.isWhitespace for the ASCII range: what the proxy skips between tokens.
+constexpr bool is_blank(char c) noexcept {
+  return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1C' && c <= '\x1F');
+}
+// What ends a bare word (StringParser.indexOfAnySeparator).
+constexpr bool ends_bare_word(char c) noexcept { return c == ' ' || c == '\t' || c == '='; }
 
 // Splits `line` (from byte `start`) into `tokens` (cleared first). On malformed_line, `error_offset`
 // is the byte offset of the problem.

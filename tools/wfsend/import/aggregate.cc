@@ -51,7 +51,8 @@ Status Aggregator::add(std::string_view name, double value, wavefront::Timestamp
   if (!std::isfinite(value)) {
     return Status(ErrorCode::non_finite_value, "value must be finite to be aggregated");
   }
-  const std::int64_t seconds = timestamp ? *timestamp : static_cast<std::int64_t>(std::time(nullptr));
+  const std::int64_t seconds =
+      timestamp ? timestamp.seconds() : static_cast<std::int64_t>(std::time(nullptr));
   // The distribution is sent with its bin's start, which must be positive too (found by csv_fuzz: a
   // time in the first bin after the epoch passed here and was refused only when its bin was sent).
   if (seconds <= 0 || bin_start_of(seconds, bin_seconds_) <= 0) {

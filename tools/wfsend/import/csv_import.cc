@@ -243,7 +243,7 @@ bool CsvImporter::read_timestamp(const CsvRecord& row, wavefront::Timestamp& tim
     last_timestamp_ms_ = *milliseconds;
     last_timestamp_valid_ = true;
   }
-  timestamp = last_timestamp_ms_ / 1000;  // metrics carry whole seconds
+  timestamp = point_timestamp_of_ms(last_timestamp_ms_);  // milliseconds are kept
   return true;
 }
 

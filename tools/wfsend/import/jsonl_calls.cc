@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "wavefront/format/sanitize.h"
+#include "wavefront/wire/number_text.h"
 #include "wfsend/import/jsonl_import.h"
 
 namespace wfsend::import {
@@ -227,13 +228,38 @@ bool JsonlImporter::send_call(const Value& call, std::string_view kind, std::uin
     return true;
   };
 
+  // Epoch seconds as Python's time.time() gives them: an integer, or a fraction of a second that is
+  // kept to the nearest millisecond. Integers of 10^12 and more are read by magnitude as the proxy
+  // reads them (milliseconds, microseconds, nanoseconds).
+  auto timestamp_field = [&](wavefront::Timestamp& out) {
+    const Value* value = call.find("timestamp");
+    if (!present(value)) return true;
+    const std::optional<double> number =
+        value->is_number() ? wavefront::json::as_double(*value) : std::nullopt;
+    if (!number || !std::isfinite(*number)) {
+      return fail(ErrorCode::invalid_number,
+                  "\"timestamp\" must be a number of epoch seconds, got " +
+                      (value->is_number() ? std::string(value->text) : type_of(*value)),
+                  value);
+    }
+    const std::optional<std::int64_t> integer = wavefront::json::as_int64(*value);
+    if (integer && *integer < 1000000000000) {
+      out = *integer;
+    } else if (integer) {
+      out = wavefront::wire::proxy_timestamp(*number);
+    } else {
+      out = *number;
+    }
+    return true;
+  };
+
   std::string_view name;
   std::string_view source;
   if (!string_field("name", true, name) || !string_field("source", false, source)) return false;
   Status status;
   if (kind == "metric" || kind == "delta" || kind == "distribution") {
-    std::optional<std::int64_t> timestamp;
-    if (!integer_field("timestamp", false, timestamp) || !read_tags(call.find("tags"), "tags", tags_)) {
+    wavefront::Timestamp timestamp;
+    if (!timestamp_field(timestamp) || !read_tags(call.find("tags"), "tags", tags_)) {
       return false;
     }
     if (kind == "distribution") {
