@@ -89,33 +89,7 @@ Status write_span_logs_line(std::string& out, std::string_view span_line, std::s
   out += "\",\"spanId\":\"";
   format::append_uuid(out, span_id);
   out += "\",\"logs\":[";
-  for (std::size_t index = 0; index < span_logs.size(); ++index) {
-    const SpanLog log = span_logs[index];
-    if (index != 0) out += ',';
-    if (log.timestamp_us <= 0) {
-      return format::check_timestamp(log.timestamp_us, "span log " + std::to_string(index) + " timestamp_us");
-    }
-    out += "{\"timestamp\":";
-    format::append_int(out, log.timestamp_us);
-    out += ",\"fields\":{";
-    for (std::size_t field_index = 0; field_index < log.fields.size(); ++field_index) {
-      const Tag entry = log.fields[field_index];
-      if (field_index != 0) out += ',';
-      out += '"';
-      if (format::append_json_string(out, entry.key).problem != format::FieldProblem::none) {
-        return format::problem_error(ErrorCode::invalid_tag_key, "span log field key",
-                                     format::FieldProblem::invalid_utf8, entry.key);
-      }
-      out += "\":\"";
-      if (format::append_json_string(out, entry.value).problem != format::FieldProblem::none) {
-        return format::problem_error(ErrorCode::invalid_tag_value,
-                                     "span log field value for key " + format::quote_for_message(entry.key),
-                                     format::FieldProblem::invalid_utf8, entry.value);
-      }
-      out += '"';
-    }
-    out += "}}";
-  }
+  if (Status status = format::append_span_log_entries(out, span_logs, true); !status.ok()) return status;
   out += "],\"span\":\"";
   format::append_json_string(out, span_line);  // our own valid UTF-8
   out += "\"}";
@@ -170,6 +144,38 @@ Status format_span(std::string& span_out, std::string& span_logs_out, std::strin
     if (&span_out != &span_logs_out) span_logs_out.resize(logs_start);
   }
   return status;
+}
+
+Status format::append_span_log_entries(std::string& out, SpanLogs span_logs,
+                                       bool require_positive_timestamps) {
+  for (std::size_t index = 0; index < span_logs.size(); ++index) {
+    const SpanLog log = span_logs[index];
+    if (index != 0) out += ',';
+    if (require_positive_timestamps && log.timestamp_us <= 0) {
+      return format::check_timestamp(log.timestamp_us, "span log " + std::to_string(index) + " timestamp_us");
+    }
+    out += "{\"timestamp\":";
+    format::append_int(out, log.timestamp_us);
+    out += ",\"fields\":{";
+    for (std::size_t field_index = 0; field_index < log.fields.size(); ++field_index) {
+      const Tag entry = log.fields[field_index];
+      if (field_index != 0) out += ',';
+      out += '"';
+      if (format::append_json_string(out, entry.key).problem != format::FieldProblem::none) {
+        return format::problem_error(ErrorCode::invalid_tag_key, "span log field key",
+                                     format::FieldProblem::invalid_utf8, entry.key);
+      }
+      out += "\":\"";
+      if (format::append_json_string(out, entry.value).problem != format::FieldProblem::none) {
+        return format::problem_error(ErrorCode::invalid_tag_value,
+                                     "span log field value for key " + format::quote_for_message(entry.key),
+                                     format::FieldProblem::invalid_utf8, entry.value);
+      }
+      out += '"';
+    }
+    out += "}}";
+  }
+  return Status();
 }
 
 }  // namespace wavefront

@@ -18,4 +18,10 @@ Status format_span_line(std::string& out, std::string_view name, std::int64_t st
                         std::string_view span_id, Strings parents, Strings follows_from, Tags tags,
                         bool has_span_logs, const FormatOptions& options);
 
+// Appends span logs as the elements of a span-logs line's "logs" array
+// ({"timestamp":<µs>,"fields":{...}},...). Refuses field text that is not UTF-8 and, when
+// `require_positive_timestamps`, a timestamp that is not positive. Shared by the span formatter and
+// the reader's canonical form.
+Status append_span_log_entries(std::string& out, SpanLogs span_logs, bool require_positive_timestamps);
+
 }  // namespace wavefront::format

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "wavefront/trace_context.h"
+#include "wavefront/tracing/ascii.h"
 
 namespace wavefront {
 namespace {
@@ -60,17 +61,6 @@ std::string_view trim(std::string_view text) noexcept {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   return text;
-}
-
-bool equals_ignore_case(std::string_view left, std::string_view right) noexcept {
-  if (left.size() != right.size()) return false;
-  for (std::size_t index = 0; index < left.size(); ++index) {
-    const auto lower = [](char letter) {
-      return letter >= 'A' && letter <= 'Z' ? static_cast<char>(letter - 'A' + 'a') : letter;
-    };
-    if (lower(left[index]) != lower(right[index])) return false;
-  }
-  return true;
 }
 
 // traceparent (https://www.w3.org/TR/trace-context/#traceparent-header). Lower-case hex only; a
@@ -269,7 +259,7 @@ void SpanContext::set_baggage_item(std::string_view key, std::string_view value)
 
 void HeaderMap::set(std::string_view name, std::string_view value) {
   for (auto& [item_name, item_value] : items_) {
-    if (equals_ignore_case(item_name, name)) {
+    if (tracing::equals_ignore_case(item_name, name)) {
       item_value.assign(value);
       return;
     }
@@ -279,7 +269,7 @@ void HeaderMap::set(std::string_view name, std::string_view value) {
 
 std::string_view HeaderMap::get(std::string_view name) const {
   for (const auto& [item_name, item_value] : items_) {
-    if (equals_ignore_case(item_name, name)) return item_value;
+    if (tracing::equals_ignore_case(item_name, name)) return item_value;
   }
   return {};
 }

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "wavefront/tracer.h"
+#include "wavefront/tracing/ascii.h"
 
 namespace wavefront {
 namespace tracing {
@@ -59,17 +60,6 @@ std::string_view or_default(std::string_view value, std::string_view fallback) {
 }
 
 }  // namespace
-
-bool equals_ignore_case(std::string_view left, std::string_view right) noexcept {
-  if (left.size() != right.size()) return false;
-  for (std::size_t index = 0; index < left.size(); ++index) {
-    const auto lower = [](char letter) {
-      return letter >= 'A' && letter <= 'Z' ? static_cast<char>(letter - 'A' + 'a') : letter;
-    };
-    if (lower(left[index]) != lower(right[index])) return false;
-  }
-  return true;
-}
 
 std::string red_metric_name(std::string_view application, std::string_view service,
                             std::string_view operation) {

@@ -33,9 +33,6 @@ namespace tracing {
 std::string red_metric_name(std::string_view application, std::string_view service,
                             std::string_view operation);
 
-// ASCII case-insensitive equality (header names, the http.status_code key).
-bool equals_ignore_case(std::string_view left, std::string_view right) noexcept;
-
 class RedMetrics {
  public:
   struct Settings {

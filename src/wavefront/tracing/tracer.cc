@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstring>
 
+#include "wavefront/tracing/ascii.h"
 #include "wavefront/tracing/red_metrics.h"
 
 namespace wavefront {

@@ -6,6 +6,7 @@
 #include "wavefront/format/fields.h"
 #include "wavefront/format/numbers.h"
 #include "wavefront/format/sanitize.h"
+#include "wavefront/format/span.h"
 #include "wavefront/format/tags.h"
 
 namespace wavefront::wire {
@@ -146,29 +147,7 @@ Status span_logs_line(std::string& out, const ParsedLine& parsed, std::string_vi
     out += '"';
   }
   out += ",\"logs\":[";
-  for (std::size_t index = 0; index < parsed.logs.size(); ++index) {
-    const SpanLog log = parsed.logs[index];
-    if (index != 0) out += ',';
-    out += "{\"timestamp\":";
-    format::append_int(out, log.timestamp_us);
-    out += ",\"fields\":{";
-    for (std::size_t field_index = 0; field_index < log.fields.size(); ++field_index) {
-      const Tag entry = log.fields[field_index];
-      if (field_index != 0) out += ',';
-      out += '"';
-      if (format::append_json_string(out, entry.key).problem != format::FieldProblem::none) {
-        return format::problem_error(ErrorCode::invalid_tag_key, "span log field key",
-                                     format::FieldProblem::invalid_utf8, entry.key);
-      }
-      out += "\":\"";
-      if (format::append_json_string(out, entry.value).problem != format::FieldProblem::none) {
-        return format::problem_error(ErrorCode::invalid_tag_value, "span log field value",
-                                     format::FieldProblem::invalid_utf8, entry.value);
-      }
-      out += '"';
-    }
-    out += "}}";
-  }
+  if (Status status = format::append_span_log_entries(out, parsed.logs, false); !status.ok()) return status;
   out += ']';
   if (parsed.has_span) {
     out += ",\"span\":\"";
