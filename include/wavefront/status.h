@@ -64,23 +64,23 @@ enum class ErrorCode : std::uint8_t {
 // parameters of `Sender`'s send calls; `field_name` spells them. Pinned and never reused, like
 // ErrorCode. For a list argument, `Status::index()` says which element.
 enum class Field : std::uint8_t {
-  none = 0,            // not about one argument (queue_full, closed, a malformed line, ...)
-  name = 1,            // metric, distribution, span or event name
-  value = 2,           // a metric's or delta counter's value
-  timestamp = 3,       // a point's or distribution's timestamp
-  source = 4,          // the source (an event's host)
-  tags = 5,            // point tags, span tags, an event's plain tags; index: the tag
-  centroids = 6,       // index: the centroid
-  granularities = 7,   // a distribution's granularity set
-  start_ms = 8,        // a span's or event's start
-  duration_ms = 9,     // a span's duration
-  end_ms = 10,         // an event's end
-  trace_id = 11,       // a span's trace id
-  span_id = 12,        // a span's own id
-  parents = 13,        // index: the parent id
-  follows_from = 14,   // index: the follows-from id
-  span_logs = 15,      // index: the span log (none: the whole span-logs line)
-  annotations = 16,    // an event's annotations (key=value); index: the annotation
+  none = 0,           // not about one argument (queue_full, closed, a malformed line, ...)
+  name = 1,           // metric, distribution, span or event name
+  value = 2,          // a metric's or delta counter's value
+  timestamp = 3,      // a point's or distribution's timestamp
+  source = 4,         // the source (an event's host)
+  tags = 5,           // point tags, span tags, an event's plain tags; index: the tag
+  centroids = 6,      // index: the centroid
+  granularities = 7,  // a distribution's granularity set
+  start_ms = 8,       // a span's or event's start
+  duration_ms = 9,    // a span's duration
+  end_ms = 10,        // an event's end
+  trace_id = 11,      // a span's trace id
+  span_id = 12,       // a span's own id
+  parents = 13,       // index: the parent id
+  follows_from = 14,  // index: the follows-from id
+  span_logs = 15,     // index: the span log (none: the whole span-logs line)
+  annotations = 16,   // an event's annotations (key=value); index: the annotation
 };
 
 // The stable snake_case spelling of a field, e.g. "trace_id"; "" for Field::none.

@@ -46,8 +46,12 @@ class DeliveryDeadline {
  public:
   using TimePoint = std::chrono::steady_clock::time_point;
   DeliveryDeadline() { set(TimePoint::max()); }
-  TimePoint get() const { return TimePoint(TimePoint::duration(nanoseconds_.load(std::memory_order_acquire))); }
-  void set(TimePoint deadline) { nanoseconds_.store(deadline.time_since_epoch().count(), std::memory_order_release); }
+  TimePoint get() const {
+    return TimePoint(TimePoint::duration(nanoseconds_.load(std::memory_order_acquire)));
+  }
+  void set(TimePoint deadline) {
+    nanoseconds_.store(deadline.time_since_epoch().count(), std::memory_order_release);
+  }
 
  private:
   std::atomic<TimePoint::rep> nanoseconds_{0};
@@ -63,8 +67,8 @@ struct DeliveryResult {
   std::size_t dropped = 0;
   std::size_t dropped_bytes = 0;
   DropReason drop_reason = DropReason::rejected;
-  bool attempted = false;  // a delivery was tried (counted as a report error if it failed)
-  bool failed = false;     // lines remain; retry them after a backoff
+  bool attempted = false;                    // a delivery was tried (counted as a report error if it failed)
+  bool failed = false;                       // lines remain; retry them after a backoff
   std::chrono::milliseconds retry_after{0};  // the receiver's or the transport's own minimum delay
 };
 
@@ -97,7 +101,8 @@ WAVEFRONT_API Expected<std::unique_ptr<QueuedSender>> make_transport_sender(
 
 // For make_sender: turns a parsed URL of a registered scheme (SenderUrl::Kind::registered; its
 // `scheme` and `target`, the text after "://") into a transport factory, or says what is wrong with it.
-using SchemeHandler = std::function<Expected<TransportFactory>(const SenderUrl& url, const SenderConfig& settings)>;
+using SchemeHandler =
+    std::function<Expected<TransportFactory>(const SenderUrl& url, const SenderConfig& settings)>;
 
 // Registers `scheme` (letters, digits, '+', '-', '.'; starting with a letter; compared ignoring case).
 // Refused with invalid_argument for an invalid or already registered scheme (the built-in ones

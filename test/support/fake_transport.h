@@ -32,11 +32,11 @@ struct FakeBatch {
 
 struct FakeOutcome {
   enum class Kind {
-    deliver_all,     // every line delivered
-    fail,            // nothing delivered; retry later
-    deliver_then,    // `count` lines delivered, the rest failed (retry later)
-    drop,            // the first `count` lines dropped for good with `reason`, the rest retried
-    hang,            // wait until the deadline passes, then fail (a receiver that never answers)
+    deliver_all,   // every line delivered
+    fail,          // nothing delivered; retry later
+    deliver_then,  // `count` lines delivered, the rest failed (retry later)
+    drop,          // the first `count` lines dropped for good with `reason`, the rest retried
+    hang,          // wait until the deadline passes, then fail (a receiver that never answers)
   };
   Kind kind = Kind::deliver_all;
   std::size_t count = 0;

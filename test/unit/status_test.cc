@@ -121,8 +121,8 @@ TEST(StatusField, FormattersNameTheRefusedArgumentAndElement) {
   };
   constexpr std::size_t kNone = Status::kNoIndex;
   check(format_metric(out, "", 1, std::nullopt, "s", {}), ErrorCode::invalid_name, Field::name, kNone);
-  check(format_metric(out, "m", std::nan(""), std::nullopt, "s", {}), ErrorCode::non_finite_value, Field::value,
-        kNone);
+  check(format_metric(out, "m", std::nan(""), std::nullopt, "s", {}), ErrorCode::non_finite_value,
+        Field::value, kNone);
   check(format_delta_counter(out, "m", -1, std::nullopt, "s", {}), ErrorCode::negative_delta, Field::value,
         kNone);
   check(format_metric(out, "m", 1, Timestamp::from_milliseconds(-5), "s", {}), ErrorCode::invalid_timestamp,
@@ -138,8 +138,8 @@ TEST(StatusField, FormattersNameTheRefusedArgumentAndElement) {
   check(format_distribution(out, "d", {{1.0, 1}}, GranularitySet(), std::nullopt, "s", {}),
         ErrorCode::empty_histogram, Field::granularities, kNone);
   const std::string_view parents[] = {id, "not-a-uuid"};
-  check(format_span(out, logs, "op", 1700000000000, 5, "s", id, id, parents, {}, {}, {}), ErrorCode::invalid_id,
-        Field::parents, 1);
+  check(format_span(out, logs, "op", 1700000000000, 5, "s", id, id, parents, {}, {}, {}),
+        ErrorCode::invalid_id, Field::parents, 1);
   check(format_span(out, logs, "op", 1700000000000, 5, "s", id, "x", {}, {}, {}, {}), ErrorCode::invalid_id,
         Field::span_id, kNone);
   check(format_span(out, logs, "op", 1700000000000, -5, "s", id, id, {}, {}, {}, {}),

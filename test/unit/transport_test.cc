@@ -226,7 +226,8 @@ TEST(UnixTransport, DeliversEveryDataTypeAsProxyLinesOverTheSocket) {
   std::string expected;
   std::string logs;
   ASSERT_TRUE(format_metric(expected, "cpu", 1.5, 1700000000, "h", {{"env", "prod"}}).ok());
-  ASSERT_TRUE(format_distribution(expected, "lat", {{2.0, 3}}, Granularity::minute, 1700000000, "h", {}).ok());
+  ASSERT_TRUE(
+      format_distribution(expected, "lat", {{2.0, 3}}, Granularity::minute, 1700000000, "h", {}).ok());
   ASSERT_TRUE(format_span(expected, logs, "op", 1700000000000, 5, "h", id, id, {}, {}, {}, {}).ok());
   ASSERT_TRUE(format_event(expected, "deploy", 1700000000000, 0, "h", {}, {}).ok());
   ASSERT_TRUE((*sender)->close(5s).ok());

@@ -27,7 +27,8 @@ Expected<std::unique_ptr<Sender>> make_one(const SenderUrl& url, const SenderCon
   }
   if (url.kind == SenderUrl::Kind::registered) {
     const SchemeHandler handler = client::find_scheme_handler(url.scheme);
-    if (!handler) return Status(ErrorCode::invalid_argument, "no transport is registered for " + url.scheme + "://");
+    if (!handler)
+      return Status(ErrorCode::invalid_argument, "no transport is registered for " + url.scheme + "://");
     auto make_transport = handler(url, settings);
     if (!make_transport.ok()) return make_transport.status();
     // unix:// talks to a local proxy: its self-metrics are a proxy client's.

@@ -44,13 +44,14 @@ bool valid_scheme(std::string_view scheme) {
 Expected<wavefront::TransportFactory> unix_scheme(const SenderUrl& url, const SenderConfig& /*settings*/) {
   const std::string& path = url.target;
   if (path.empty() || path.front() != '/') {
-    return Status(ErrorCode::invalid_argument,
-                  "invalid sender URL \"" + url.redacted() + "\": unix:// needs an absolute socket path, as in "
-                  "unix:///var/run/wavefront.sock");
+    return Status(ErrorCode::invalid_argument, "invalid sender URL \"" + url.redacted() +
+                                                   "\": unix:// needs an absolute socket path, as in "
+                                                   "unix:///var/run/wavefront.sock");
   }
   if (path.size() >= sizeof(sockaddr_un::sun_path)) {
-    return Status(ErrorCode::invalid_argument, "invalid sender URL \"" + url.redacted() +
-                                                   "\": the socket path is longer than a Unix socket address holds");
+    return Status(ErrorCode::invalid_argument,
+                  "invalid sender URL \"" + url.redacted() +
+                      "\": the socket path is longer than a Unix socket address holds");
   }
   transport::UnixTransportConfig config;
   config.path = path;
@@ -91,7 +92,8 @@ SchemeHandler find_scheme_handler(std::string_view scheme) {
 }
 
 Expected<std::unique_ptr<QueuedSender>> make_sender_over(wavefront::TransportFactory make_transport,
-                                                         const SenderConfig& settings, std::string client_kind) {
+                                                         const SenderConfig& settings,
+                                                         std::string client_kind) {
   if (!make_transport) return Status(ErrorCode::invalid_argument, "the transport factory is empty");
   if (Status status = validate_sender_config(settings); !status.ok()) return status;
   // Made again in a child of fork() (core_handle.h), with the child's pid and a fresh transport.
@@ -100,7 +102,8 @@ Expected<std::unique_ptr<QueuedSender>> make_sender_over(wavefront::TransportFac
     return std::make_unique<SenderCore>(settings, std::move(identity),
                                         [&](internal::RateLimitedLog& /*log*/) { return make_transport(); });
   };
-  return std::unique_ptr<QueuedSender>(std::make_unique<TransportSender>(std::make_unique<CoreHandle>(make_core)));
+  return std::unique_ptr<QueuedSender>(
+      std::make_unique<TransportSender>(std::make_unique<CoreHandle>(make_core)));
 }
 
 }  // namespace client
@@ -116,7 +119,9 @@ Status register_transport_scheme(std::string_view scheme, SchemeHandler handler)
                   "scheme \"" + std::string(scheme) +
                       "\" is not a URL scheme (a letter, then letters, digits, '+', '-' or '.')");
   }
-  if (!handler) return Status(ErrorCode::invalid_argument, "the handler of scheme \"" + std::string(scheme) + "\" is empty");
+  if (!handler)
+    return Status(ErrorCode::invalid_argument,
+                  "the handler of scheme \"" + std::string(scheme) + "\" is empty");
   std::string key = client::lower_case(scheme);
   if (client::built_in_scheme(key)) {
     return Status(ErrorCode::invalid_argument, "scheme \"" + key + "\" is built in and cannot be replaced");

@@ -17,6 +17,7 @@ SchemeHandler find_scheme_handler(std::string_view scheme);
 // make_transport_sender, with the client kind its self-metrics are named after
 // (~sdk.cpp.core.sender.<client_kind>.*).
 Expected<std::unique_ptr<QueuedSender>> make_sender_over(wavefront::TransportFactory make_transport,
-                                                         const SenderConfig& settings, std::string client_kind);
+                                                         const SenderConfig& settings,
+                                                         std::string client_kind);
 
 }  // namespace wavefront::client

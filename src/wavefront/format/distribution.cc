@@ -84,7 +84,8 @@ Status write_distribution(std::string& out, std::string_view name, Centroids cen
     return status.at(Field::name);
   }
   out += "\" source=\"";
-  if (Status status = format::write_source(out, source, options); !status.ok()) return status.at(Field::source);
+  if (Status status = format::write_source(out, source, options); !status.ok())
+    return status.at(Field::source);
   out += '"';
   if (Status status = format::append_tags(out, tags, format::point_tag_rules(options.limits)); !status.ok()) {
     return status;

@@ -59,7 +59,8 @@ Status write_event_line(std::string& out, std::string_view name, std::int64_t st
     return status.at(Field::annotations, status.index());
   }
   out += " host=\"";
-  if (Status status = format::write_source(out, source, options); !status.ok()) return status.at(Field::source);
+  if (Status status = format::write_source(out, source, options); !status.ok())
+    return status.at(Field::source);
   out += '"';
   for (std::size_t index = 0; index < tags.size(); ++index) {
     out += " tag=\"";

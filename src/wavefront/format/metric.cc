@@ -47,7 +47,8 @@ Status write_point(std::string& out, std::string_view name, double value, Timest
     return status.at(Field::timestamp);
   }
   out.append(" source=\"", 9);
-  if (Status status = format::write_source(out, source, options); !status.ok()) return status.at(Field::source);
+  if (Status status = format::write_source(out, source, options); !status.ok())
+    return status.at(Field::source);
   out += '"';
   if (Status status = format::append_tags(out, tags, format::point_tag_rules(options.limits)); !status.ok()) {
     return status;

@@ -40,7 +40,8 @@ Status write_span_line(std::string& out, std::string_view name, std::int64_t sta
                                       ErrorCode::span_name_too_long};
   if (Status status = format::write_value(out, name, name_rules); !status.ok()) return status.at(Field::name);
   out += "\" source=\"";
-  if (Status status = format::write_source(out, source, options); !status.ok()) return status.at(Field::source);
+  if (Status status = format::write_source(out, source, options); !status.ok())
+    return status.at(Field::source);
   out += "\" traceId=";
   if (Status status = write_id(out, trace_id, "trace_id", Field::trace_id); !status.ok()) return status;
   out += " spanId=";

@@ -142,7 +142,8 @@ Status append_tags(std::string& out, Tags tags, const TagRules& rules) {
     out.append(" \"", 2);
     record.key_begin = out.size();
     const FieldWrite key = append_sanitized_name(out, tag.key);
-    if (key.problem != FieldProblem::none) return key_error(rules, tag.key, key.problem).at(Field::tags, index);
+    if (key.problem != FieldProblem::none)
+      return key_error(rules, tag.key, key.problem).at(Field::tags, index);
     record.key_length = out.size() - record.key_begin;
     const std::string_view sanitized_key = std::string_view(out).substr(record.key_begin, record.key_length);
     if (is_reserved(rules, sanitized_key)) {

@@ -22,7 +22,8 @@ void count_whole_lines(std::string_view lines, std::size_t written, DeliveryResu
   const std::size_t last_newline = prefix.rfind('\n');
   if (last_newline == std::string_view::npos) return;
   result.delivered_bytes = last_newline + 1;
-  result.delivered = static_cast<std::size_t>(std::count(prefix.begin(), prefix.begin() + last_newline + 1, '\n'));
+  result.delivered =
+      static_cast<std::size_t>(std::count(prefix.begin(), prefix.begin() + last_newline + 1, '\n'));
 }
 
 }  // namespace
@@ -85,9 +86,9 @@ DeliveryResult UnixTransport::deliver(DataType /*type*/, std::string_view lines,
       const Clock::time_point now = Clock::now();
       const Clock::time_point until = std::min(progress_deadline, deadline.get());
       if (now < until) {
-        const auto wait = std::min(std::chrono::duration_cast<std::chrono::milliseconds>(until - now) +
-                                       std::chrono::milliseconds(1),
-                                   kPollSlice);
+        const auto wait = std::min(
+            std::chrono::duration_cast<std::chrono::milliseconds>(until - now) + std::chrono::milliseconds(1),
+            kPollSlice);
         pollfd poll_fd{fd_, POLLOUT, 0};
         ::poll(&poll_fd, 1, static_cast<int>(wait.count()));
         continue;

@@ -2,9 +2,9 @@
 //
 // A local proxy or agent listening on a filesystem socket reads the same lines as a proxy's TCP push
 // port; every data type goes over the one connection. The connection is opened lazily and reopened
-// on the next delivery after a failure (the sender's retry backoff spaces those out). A batch is written whole; if
-// the connection breaks part-way, the lines fully written count as delivered and the rest is retried
-// whole on the next connection (as tcp_transport.h). A write that makes no progress for
+// on the next delivery after a failure (the sender's retry backoff spaces those out). A batch is written
+// whole; if the connection breaks part-way, the lines fully written count as delivered and the rest is
+// retried whole on the next connection (as tcp_transport.h). A write that makes no progress for
 // `write_timeout` breaks the connection.
 //
 // Thread-safety: deliver/shutdown from the flusher thread only; add_stats from any thread.
@@ -19,8 +19,8 @@
 namespace wavefront::transport {
 
 struct UnixTransportConfig {
-  std::string path;                                 // the socket's filesystem path
-  std::chrono::milliseconds write_timeout{10000};   // ProxyClientConfig::write_timeout's default
+  std::string path;                                // the socket's filesystem path
+  std::chrono::milliseconds write_timeout{10000};  // ProxyClientConfig::write_timeout's default
 };
 
 class UnixTransport final : public Transport {

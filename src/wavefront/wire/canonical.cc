@@ -24,9 +24,8 @@ Status write_line_id(std::string& out, std::string_view id, std::string_view fie
   // The value writer would replace a control character, changing the id: refused instead.
   for (const char byte : id) {
     if (static_cast<unsigned char>(byte) < 0x20 || byte == '\x7F') {
-      return Status(ErrorCode::invalid_id,
-                    std::string(field) + " " + format::quote_for_message(id) +
-                        " has a control character, which cannot be written back as is")
+      return Status(ErrorCode::invalid_id, std::string(field) + " " + format::quote_for_message(id) +
+                                               " has a control character, which cannot be written back as is")
           .at(argument, index);
     }
   }
@@ -80,9 +79,9 @@ Status write_span_times(std::string& out, std::int64_t start_ms, std::int64_t du
     return Status();
   }
   if (start_ms % 1000 != 0 || duration_ms % 1000 != 0 || start_ms / 1000 > kLastSecondOnWire) {
-    return Status(ErrorCode::invalid_timestamp,
-                  "span start " + std::to_string(start_ms) + " ms, duration " + std::to_string(duration_ms) +
-                      " ms cannot be written so that the proxy reads them back")
+    return Status(ErrorCode::invalid_timestamp, "span start " + std::to_string(start_ms) + " ms, duration " +
+                                                    std::to_string(duration_ms) +
+                                                    " ms cannot be written so that the proxy reads them back")
         .at(Field::duration_ms);
   }
   format::append_int(out, start_ms / 1000);  // seconds; the end (never below the start) follows
@@ -109,23 +108,27 @@ Status span_line(std::string& out, const ParsedSpan& span, const FormatOptions& 
   out += '"';
   const format::FieldRules name_rules{"span name", ErrorCode::invalid_name, limits.max_span_name_length,
                                       ErrorCode::span_name_too_long};
-  if (Status status = format::write_value(out, span.name, name_rules); !status.ok()) return status.at(Field::name);
+  if (Status status = format::write_value(out, span.name, name_rules); !status.ok())
+    return status.at(Field::name);
   out += "\" source=\"";
   if (Status status = format::write_source(out, span.source, options); !status.ok()) {
     return status.at(Field::source);
   }
   out += "\" traceId=";
-  if (Status status = write_line_id(out, span.trace_id, "traceId", Field::trace_id); !status.ok()) return status;
+  if (Status status = write_line_id(out, span.trace_id, "traceId", Field::trace_id); !status.ok())
+    return status;
   out += " spanId=";
   if (Status status = write_line_id(out, span.span_id, "spanId", Field::span_id); !status.ok()) return status;
   for (std::size_t index = 0; index < span.parents.size(); ++index) {
     out += " parent=";
-    if (Status status = write_line_id(out, span.parents[index], "parent", Field::parents, index); !status.ok())
+    if (Status status = write_line_id(out, span.parents[index], "parent", Field::parents, index);
+        !status.ok())
       return status;
   }
   for (std::size_t index = 0; index < span.follows_from.size(); ++index) {
     out += " followsFrom=";
-    if (Status status = write_line_id(out, span.follows_from[index], "followsFrom", Field::follows_from, index);
+    if (Status status =
+            write_line_id(out, span.follows_from[index], "followsFrom", Field::follows_from, index);
         !status.ok())
       return status;
   }
@@ -179,7 +182,8 @@ Status event_line(std::string& out, const ParsedLine& parsed) {
         .at(Field::start_ms);
   }
   out += "@Event ";
-  if (Status status = append_event_time(out, parsed.start_ms); !status.ok()) return status.at(Field::start_ms);
+  if (Status status = append_event_time(out, parsed.start_ms); !status.ok())
+    return status.at(Field::start_ms);
   out += ' ';
   if (Status status = append_event_time(out, end_ms); !status.ok()) return status.at(Field::end_ms);
   out += " \"";
