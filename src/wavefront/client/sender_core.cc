@@ -11,6 +11,7 @@ constexpr auto kFlusherMaxSleep = Milliseconds(100);  // re-check the (possibly 
 // How long past its own deadline a close() waits for another thread's close to finish: the flusher
 // notices a moved deadline within one wait slice of the transports.
 constexpr auto kCloseSlack = Milliseconds(100);
+constexpr std::size_t kMaxStagingBytes = std::size_t{64} * 1024 * 1024;
 
 // Reused by every send on this thread: formatting allocates nothing once warm.
 thread_local std::string t_lines;
@@ -26,7 +27,8 @@ std::array<internal::Backoff, kDataTypeCount> make_backoffs(const SenderConfig& 
 
 queue::QueueBounds bounds_of(const SenderConfig& config) {
   return queue::QueueBounds{config.max_queue_items, config.max_queue_bytes, config.batch_items,
-                            config.batch_bytes,     config.overflow_policy, config.block_timeout};
+                            config.batch_bytes,     config.overflow_policy, config.block_timeout,
+                            config.staging_bytes};
 }
 
 std::size_t count_lines(const std::string& lines) {
@@ -50,6 +52,9 @@ Status validate_sender_config(const SenderConfig& config) {
     return out_of_range("batch_bytes", "must be between 1024 and max_queue_bytes");
   }
   if (config.block_timeout < Milliseconds(0)) return out_of_range("block_timeout", "must not be negative");
+  if (config.staging_bytes != 0 && (config.staging_bytes < 1024 || config.staging_bytes > kMaxStagingBytes)) {
+    return out_of_range("staging_bytes", "must be 0 (no staging) or between 1024 and 67108864");
+  }
   if (config.retry_backoff_initial <= Milliseconds(0) ||
       config.retry_backoff_max < config.retry_backoff_initial) {
     return out_of_range("retry_backoff_initial", "must be positive and at most retry_backoff_max");
@@ -72,7 +77,7 @@ SenderCore::SenderCore(const SenderConfig& config, ClientIdentity identity,
       transport_(make_transport(log_)),
       backoff_(make_backoffs(config)),
       started_(clock_->now()) {
-  for (auto& queue : queues_) queue = std::make_unique<queue::LineQueue>(bounds_of(config));
+  for (auto& queue : queues_) queue = std::make_unique<queue::LineQueue>(bounds_of(config), clock_);
   register_self_metrics();
   flusher_.start([this] { run(); });
 }
@@ -214,6 +219,7 @@ FlushResult SenderCore::close(Milliseconds timeout) {
   lock.unlock();
   wake_.notify_one();
   flusher_.join();  // the flusher gives up at the abort deadline (every wait re-reads it)
+  for (auto& queue : queues_) queue->finalize();
   FlushResult result;
   for (const auto& queue : queues_) {
     const TypeStats stats = queue->snapshot();
