@@ -2,6 +2,10 @@
 #include "wavefront/client/sender_core.h"
 
 #include <algorithm>
+#include <cmath>
+
+#include "wavefront/format/fields.h"
+#include "wavefront/format/numbers.h"
 
 namespace wavefront::client {
 namespace {
@@ -174,6 +178,27 @@ Status SenderCore::send_event(std::string_view name, std::int64_t start_ms, std:
           : format_event(t_lines, name, start_ms, end_ms, source, annotations, tags, config_.format);
   if (status.ok() && identity_.events_as_json) t_lines += '\n';  // JSON escapes newlines: one object per line
   return accept_formatted(DataType::event, std::move(status));
+}
+
+Status SenderCore::send_series(const SeriesLine& line, double value, Timestamp timestamp) {
+  const bool delta = line.kind == SeriesKind::delta_counter;
+  if (!std::isfinite(value) || (delta && value < 0)) {
+    queue_for(DataType::metric).count_invalid();
+    if (!std::isfinite(value)) return format::check_finite(value, delta ? "delta counter value" : "metric value");
+    return Status(ErrorCode::negative_delta, "delta counter series has a negative value; deltas must not be negative");
+  }
+  if (delta && value == 0) return Status();  // valid, nothing to send
+  t_lines.clear();
+  t_lines.append(line.before_value);
+  format::append_double(t_lines, value);
+  if (timestamp.has_value()) {
+    if (Status status = format::append_timestamp(t_lines, timestamp, "timestamp"); !status.ok()) {
+      queue_for(DataType::metric).count_invalid();
+      return status;
+    }
+  }
+  t_lines.append(line.after_timestamp);
+  return enqueue(DataType::metric, t_lines);
 }
 
 FlushResult SenderCore::flush(Milliseconds timeout) {
