@@ -118,16 +118,27 @@ thread_local ThreadStages t_stages;
 // Set once this thread's stages are gone (thread exit): later sends from destructors take the
 // central path. Trivially destructible, so it stays readable to the end.
 thread_local bool t_stages_gone = false;
+// The stage this thread used last, checked before the list: trivially destructible thread_locals
+// need no initialisation guard on access.
+thread_local std::uint64_t t_last_queue_id = 0;
+thread_local Stage* t_last_stage = nullptr;
 
 ThreadStages::~ThreadStages() {
   t_stages_gone = true;
+  t_last_queue_id = 0;
+  t_last_stage = nullptr;
   for (StageRef& ref : refs) ref.stage->abandoned.store(true, std::memory_order_release);
 }
 
 Stage* find_stage(std::uint64_t queue_id) {
+  if (t_last_queue_id == queue_id) return t_last_stage;
   if (t_stages_gone) return nullptr;
   for (StageRef& ref : t_stages.refs) {
-    if (ref.queue_id == queue_id) return ref.stage.get();
+    if (ref.queue_id == queue_id) {
+      t_last_queue_id = queue_id;
+      t_last_stage = ref.stage.get();
+      return t_last_stage;
+    }
   }
   return nullptr;
 }
@@ -302,14 +313,17 @@ Stage& LineQueue::stage_for_this_thread() {
     stages_.push_back(stage);
   }
   refs.push_back(StageRef{id_, stage});
+  t_last_queue_id = id_;
+  t_last_stage = stage.get();
   return *stage;
 }
 
 Status LineQueue::push(std::string_view lines, std::size_t items, const Clock& clock, bool& batch_ready) {
   batch_ready = false;
-  const bool stageable = bounds_.staging_bytes != 0 && lines.size() <= handoff_bytes_ &&
-                         items < kMaxStagedItems && !t_stages_gone;
-  if (stageable) return push_staged(stage_for_this_thread(), lines, items, clock, batch_ready);
+  if (bounds_.staging_bytes != 0 && lines.size() <= handoff_bytes_ && items < kMaxStagedItems) {
+    if (t_last_queue_id == id_) return push_staged(*t_last_stage, lines, items, clock, batch_ready);
+    if (!t_stages_gone) return push_staged(stage_for_this_thread(), lines, items, clock, batch_ready);
+  }
   // Too large to stage: this thread's staged lines go first, to keep its order.
   Stage* stage = bounds_.staging_bytes != 0 ? find_stage(id_) : nullptr;
   return push_central(lines, items, clock, batch_ready, stage);
