@@ -10,6 +10,7 @@ namespace wavefront::queue {
 namespace {
 
 constexpr std::size_t kMaxSpareBuffers = 4;
+constexpr std::size_t kMaxSpareChunks = 8;  // staging buffers kept for threads handing over
 // A stage publishes (items << 32 | bytes) in one word; it hands over before either could overflow.
 constexpr std::size_t kMaxStagedItems = std::size_t{1} << 30;
 constexpr std::uint64_t kBytesMask = (std::uint64_t{1} << 32) - 1;
@@ -255,6 +256,7 @@ void LineQueue::append_central(std::string_view lines, std::size_t items, bool& 
 }
 
 void LineQueue::consume_stage(Stage& stage, bool& batch_ready) {
+  take_handed();  // lines handed over earlier go first: each thread's order is kept
   const std::uint64_t packed = stage.published.load(std::memory_order_acquire);
   const std::size_t bytes = staged_bytes(packed);
   if (bytes == stage.read_bytes || !stage.buffer) return;
@@ -269,6 +271,7 @@ void LineQueue::consume_stage(Stage& stage, bool& batch_ready) {
 }
 
 void LineQueue::sweep_stages(bool everything) {
+  take_handed();
   bool batch_ready = false;
   bool freed = false;
   for (std::size_t index = 0; index < stages_.size();) {
@@ -355,19 +358,52 @@ Status LineQueue::push_staged(Stage& stage, std::string_view lines, std::size_t 
   stage.credit_bytes -= lines.size();
   stage.published.store(static_cast<std::uint64_t>(stage.write_items) << 32 | stage.write_bytes,
                         std::memory_order_release);
-  if (stage.write_bytes >= handoff_bytes_ || stage.write_items >= bounds_.batch_items) {
-    // Hand over: the central part takes everything staged and the buffer starts again.
-    std::unique_lock<std::mutex> lock(mutex_, std::defer_lock);
-    lock_briefly_spinning(lock);
-    consume_stage(stage, batch_ready);
-    stage.base_items += stage.read_items;
-    stage.read_bytes = 0;
-    stage.read_items = 0;
-    stage.write_bytes = 0;
-    stage.write_items = 0;
-    stage.published.store(0, std::memory_order_relaxed);
-  }
+  if (stage.write_bytes >= handoff_bytes_ || stage.write_items >= bounds_.batch_items) hand_over(stage, batch_ready);
   return Status();
+}
+
+void LineQueue::hand_over(Stage& stage, bool& batch_ready) {
+  // The full buffer itself goes to the central part (the flusher copies it into batches); the thread
+  // continues in a spare one. The lock is held for a few pointer moves, not for a copy.
+  std::unique_lock<std::mutex> lock(mutex_, std::defer_lock);
+  lock_briefly_spinning(lock);
+  const std::size_t items = stage.write_items - stage.read_items;
+  const std::size_t bytes = stage.write_bytes - stage.read_bytes;
+  if (items > 0) {
+    handed_.push_back(HandedChunk{std::move(stage.buffer), stage.read_bytes, stage.write_bytes, items});
+    handed_items_ += items;
+    handed_bytes_ += bytes;
+    moved_in_ += items;
+    stats_.queued += items;
+    stats_.queued_bytes += bytes;
+    if (spare_chunks_.empty()) {
+      stage.buffer.reset(new char[stage.capacity]);
+    } else {
+      stage.buffer = std::move(spare_chunks_.back());
+      spare_chunks_.pop_back();
+    }
+  }
+  stage.base_items += stage.write_items;
+  stage.read_bytes = 0;
+  stage.read_items = 0;
+  stage.write_bytes = 0;
+  stage.write_items = 0;
+  stage.published.store(0, std::memory_order_relaxed);
+  if (handed_items_ + open_.items >= bounds_.batch_items || handed_bytes_ + open_.lines.size() >= bounds_.batch_bytes) {
+    batch_ready = true;
+  }
+}
+
+void LineQueue::take_handed() {
+  bool batch_ready = false;
+  for (HandedChunk& chunk : handed_) {
+    append_central(std::string_view(chunk.buffer.get() + chunk.begin, chunk.end - chunk.begin), chunk.items,
+                   batch_ready);
+    if (spare_chunks_.size() < kMaxSpareChunks) spare_chunks_.push_back(std::move(chunk.buffer));
+  }
+  handed_.clear();
+  handed_items_ = 0;
+  handed_bytes_ = 0;
 }
 
 Status LineQueue::push_central(std::string_view lines, std::size_t items, const Clock& /*clock*/,

@@ -102,6 +102,10 @@ class LineQueue {
   bool refill_credit(Stage& stage, std::size_t items, std::size_t bytes);
   // Under mutex_: moves a stage's published lines into the central batches.
   void consume_stage(Stage& stage, bool& batch_ready);
+  // The owner's hand-over of its full staging buffer, and the flusher's copy of such buffers into
+  // batches (under mutex_).
+  void hand_over(Stage& stage, bool& batch_ready);
+  void take_handed();
   void sweep_stages(bool everything);
   void append_central(std::string_view lines, std::size_t items, bool& batch_ready);
   void recycle(std::string&& buffer);
@@ -134,6 +138,17 @@ class LineQueue {
   TypeStats stats_;
   std::uint64_t moved_in_ = 0;
   std::vector<std::shared_ptr<Stage>> stages_;  // every live thread's stage for this queue
+  // Staging buffers handed over whole, oldest first, not yet copied into batches (counted queued).
+  struct HandedChunk {
+    std::unique_ptr<char[]> buffer;
+    std::size_t begin;
+    std::size_t end;
+    std::size_t items;
+  };
+  std::deque<HandedChunk> handed_;
+  std::size_t handed_items_ = 0;
+  std::size_t handed_bytes_ = 0;
+  std::vector<std::unique_ptr<char[]>> spare_chunks_;
 };
 
 }  // namespace wavefront::queue
