@@ -128,8 +128,9 @@ void report_thread_usage(benchmark::State& state, const ThreadUsage& before) {
   const double calls = static_cast<double>(state.iterations());
   state.counters["cpu_ns"] =
       benchmark::Counter((after.cpu_ns - before.cpu_ns) / calls, benchmark::Counter::kAvgThreads);
-  state.counters["sleeps_per_10k"] = benchmark::Counter(
-      (after.voluntary_switches - before.voluntary_switches) * 10000 / calls, benchmark::Counter::kAvgThreads);
+  state.counters["sleeps_per_10k"] =
+      benchmark::Counter((after.voluntary_switches - before.voluntary_switches) * 10000 / calls,
+                         benchmark::Counter::kAvgThreads);
 }
 
 void start_fixture(benchmark::State& state) {

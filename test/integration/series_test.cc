@@ -53,8 +53,10 @@ TEST(Series, SendsTheSameLinesAsSendMetric) {
   const std::vector<std::string> lines = proxy->lines();
   ASSERT_EQ(lines.size(), 6u);
   EXPECT_EQ(lines[0], "\"cpu.usage\" 42.5 source=\"h\" \"env\"=\"prod\" \"region\"=\"us-west-2\"");
-  EXPECT_EQ(lines[1], "\"cpu.usage\" 0.125 1700000000 source=\"h\" \"env\"=\"prod\" \"region\"=\"us-west-2\"");
-  EXPECT_EQ(lines[2], "\"cpu.usage\" -3 1700000000123 source=\"h\" \"env\"=\"prod\" \"region\"=\"us-west-2\"");
+  EXPECT_EQ(lines[1],
+            "\"cpu.usage\" 0.125 1700000000 source=\"h\" \"env\"=\"prod\" \"region\"=\"us-west-2\"");
+  EXPECT_EQ(lines[2],
+            "\"cpu.usage\" -3 1700000000123 source=\"h\" \"env\"=\"prod\" \"region\"=\"us-west-2\"");
   EXPECT_EQ(lines[4], lines[0]) << "the series line equals send_metric's";
   EXPECT_EQ(lines[5], lines[3]);
   const TypeStats stats = client->stats()[DataType::metric];

@@ -234,7 +234,8 @@ TEST_P(LineQueueModes, FlushFromAnotherThreadSeesStagedLines) {
   expect_identity(queue);
 }
 
-INSTANTIATE_TEST_SUITE_P(StagingOffAndOn, LineQueueModes, ::testing::Values(std::size_t{0}, std::size_t{4096}));
+INSTANTIATE_TEST_SUITE_P(StagingOffAndOn, LineQueueModes,
+                         ::testing::Values(std::size_t{0}, std::size_t{4096}));
 
 }  // namespace
 }  // namespace wavefront::queue

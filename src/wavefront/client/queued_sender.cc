@@ -54,8 +54,9 @@ Expected<Series> QueuedSender::series(std::string_view name, Tags tags, std::str
   // series' formatted name, source and tags, validated exactly as a send would.
   const FormatOptions& options = core().format_options();
   const auto format = [&](std::string& out, double value) {
-    return kind == SeriesKind::metric ? format_metric(out, name, value, std::nullopt, source, tags, options)
-                                      : format_delta_counter(out, name, value, std::nullopt, source, tags, options);
+    return kind == SeriesKind::metric
+               ? format_metric(out, name, value, std::nullopt, source, tags, options)
+               : format_delta_counter(out, name, value, std::nullopt, source, tags, options);
   };
   std::string one;
   std::string two;
@@ -63,7 +64,8 @@ Expected<Series> QueuedSender::series(std::string_view name, Tags tags, std::str
   if (Status status = format(two, 2); !status.ok()) return status;
   const auto differ = std::mismatch(one.begin(), one.end(), two.begin(), two.end());
   const auto at = static_cast<std::size_t>(differ.first - one.begin());
-  if (one.size() != two.size() || at >= one.size() || one.compare(at + 1, std::string::npos, two, at + 1) != 0) {
+  if (one.size() != two.size() || at >= one.size() ||
+      one.compare(at + 1, std::string::npos, two, at + 1) != 0) {
     return Status(ErrorCode::invalid_argument, "could not pre-format the series " + std::string(name));
   }
   auto line = std::make_shared<SeriesLine>();

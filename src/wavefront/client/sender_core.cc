@@ -184,8 +184,10 @@ Status SenderCore::send_series(const SeriesLine& line, double value, Timestamp t
   const bool delta = line.kind == SeriesKind::delta_counter;
   if (!std::isfinite(value) || (delta && value < 0)) {
     queue_for(DataType::metric).count_invalid();
-    if (!std::isfinite(value)) return format::check_finite(value, delta ? "delta counter value" : "metric value");
-    return Status(ErrorCode::negative_delta, "delta counter series has a negative value; deltas must not be negative");
+    if (!std::isfinite(value))
+      return format::check_finite(value, delta ? "delta counter value" : "metric value");
+    return Status(ErrorCode::negative_delta,
+                  "delta counter series has a negative value; deltas must not be negative");
   }
   if (delta && value == 0) return Status();  // valid, nothing to send
   t_lines.clear();

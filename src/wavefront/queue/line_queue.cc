@@ -307,8 +307,9 @@ void LineQueue::count_stage_drop(Stage& stage, std::size_t items, DropReason rea
 Stage& LineQueue::stage_for_this_thread() {
   if (Stage* stage = find_stage(id_)) return *stage;
   std::vector<StageRef>& refs = t_stages.refs;
-  refs.erase(std::remove_if(refs.begin(), refs.end(),
-                            [](const StageRef& ref) { return ref.stage->queue_gone.load(std::memory_order_acquire); }),
+  refs.erase(std::remove_if(
+                 refs.begin(), refs.end(),
+                 [](const StageRef& ref) { return ref.stage->queue_gone.load(std::memory_order_acquire); }),
              refs.end());
   auto stage = std::make_shared<Stage>(2 * handoff_bytes_);
   {
@@ -358,7 +359,8 @@ Status LineQueue::push_staged(Stage& stage, std::string_view lines, std::size_t 
   stage.credit_bytes -= lines.size();
   stage.published.store(static_cast<std::uint64_t>(stage.write_items) << 32 | stage.write_bytes,
                         std::memory_order_release);
-  if (stage.write_bytes >= handoff_bytes_ || stage.write_items >= bounds_.batch_items) hand_over(stage, batch_ready);
+  if (stage.write_bytes >= handoff_bytes_ || stage.write_items >= bounds_.batch_items)
+    hand_over(stage, batch_ready);
   return Status();
 }
 
@@ -389,7 +391,8 @@ void LineQueue::hand_over(Stage& stage, bool& batch_ready) {
   stage.write_bytes = 0;
   stage.write_items = 0;
   stage.published.store(0, std::memory_order_relaxed);
-  if (handed_items_ + open_.items >= bounds_.batch_items || handed_bytes_ + open_.lines.size() >= bounds_.batch_bytes) {
+  if (handed_items_ + open_.items >= bounds_.batch_items ||
+      handed_bytes_ + open_.lines.size() >= bounds_.batch_bytes) {
     batch_ready = true;
   }
 }

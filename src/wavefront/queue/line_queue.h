@@ -1,7 +1,7 @@
 // The bounded queue of wire lines for one data type (private).
 //
-// Each producer thread appends whole lines to its own staging buffer (struct Stage, line_queue.cc) without taking any
-// lock shared with other threads; the space it uses comes from credit reserved in chunks from the
+// Each producer thread appends whole lines to its own staging buffer (struct Stage, line_queue.cc) without
+// taking any lock shared with other threads; the space it uses comes from credit reserved in chunks from the
 // queue's item and byte budget, so the bounds hold exactly. A thread hands its staged lines to the
 // central part (sealed batches, under the queue's mutex) when they reach half its buffer or a batch;
 // the flusher also sweeps every thread's staged lines when it flushes, and the buffers of threads
@@ -13,13 +13,13 @@
 // Thread-safety: push() from any thread; take()/complete() from the single flusher thread.
 #pragma once
 
-#include <chrono>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
-#include <memory>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
