@@ -5,13 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "receiver/http_request.h"
+#include "receiver/line_input.h"
+#include "receiver/line_splitter.h"
 #include "tool/listen_test_util.h"
-#include "wfsend/listen/event_json.h"
-#include "wfsend/listen/http_request.h"
-#include "wfsend/listen/line_input.h"
-#include "wfsend/listen/line_splitter.h"
+#include "wavefront/event_json.h"
 
-namespace wfsend::listen {
+namespace wfreceiver {
 namespace {
 
 using Step = HttpRequestParser::Step;
@@ -309,26 +309,25 @@ TEST(LineInput, ReportsCorruptAndTruncatedGzip) {
 }
 
 TEST(EventJson, FormatsTheCanonicalEventLine) {
-  wavefront::json::JsonParser parser;
   wavefront::FormatOptions options;
   options.default_source = "10.0.0.1";
   std::string out;
-  ASSERT_TRUE(
-      event_line_from_json(R"({"name":"deploy v42","annotations":{"severity":"info","type":"deploy"},)"
-                           R"("hosts":["ci-1"],"tags":["release"],"startTime":1700000000000,)"
-                           R"("endTime":1700000060000,"unknown":[1,2]})",
-                           parser, options, out)
-          .ok());
+  ASSERT_TRUE(wavefront::event_line_from_json(
+                  out,
+                  R"({"name":"deploy v42","annotations":{"severity":"info","type":"deploy"},)"
+                  R"("hosts":["ci-1"],"tags":["release"],"startTime":1700000000000,)"
+                  R"("endTime":1700000060000,"unknown":[1,2]})",
+                  options)
+                  .ok());
   EXPECT_EQ(out,
             "@Event 1700000000000 1700000060000 \"deploy v42\" \"severity\"=\"info\" \"type\"=\"deploy\" "
             "host=\"ci-1\" tag=\"release\"\n");
   out.clear();
-  ASSERT_TRUE(event_line_from_json(R"({"name":"x","startTime":5})", parser, options, out).ok());
+  ASSERT_TRUE(wavefront::event_line_from_json(out, R"({"name":"x","startTime":5})", options).ok());
   EXPECT_EQ(out, "@Event 5 6 \"x\" host=\"10.0.0.1\"\n");
 }
 
 TEST(EventJson, RefusesWithAReason) {
-  wavefront::json::JsonParser parser;
   const wavefront::FormatOptions options;
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"not json", "not JSON"},
@@ -343,7 +342,7 @@ TEST(EventJson, RefusesWithAReason) {
   };
   for (const auto& [body, fragment] : cases) {
     std::string out;
-    const wavefront::Status status = event_line_from_json(body, parser, options, out);
+    const wavefront::Status status = wavefront::event_line_from_json(out, body, options);
     EXPECT_FALSE(status.ok()) << body;
     EXPECT_NE(status.message().find(fragment), std::string::npos) << body << " -> " << status.message();
     EXPECT_TRUE(out.empty());
@@ -351,4 +350,4 @@ TEST(EventJson, RefusesWithAReason) {
 }
 
 }  // namespace
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

@@ -21,7 +21,7 @@
 #include <utility>
 #include <vector>
 
-namespace wfsend::listen {
+namespace wfreceiver {
 
 // The head of one request. Views point into the parser and stay valid until reset().
 struct HttpRequest {
@@ -120,4 +120,4 @@ class HttpRequestParser {
   std::string error_message_;
 };
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

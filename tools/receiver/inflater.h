@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-namespace wfsend::listen {
+namespace wfreceiver {
 
 class Inflater {
  public:
@@ -48,4 +48,4 @@ class Inflater {
   bool in_member_ = false;
 };
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

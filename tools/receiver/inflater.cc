@@ -1,12 +1,12 @@
 // gzip decompression with zlib for `wfsend listen`; see inflater.h.
-#include "wfsend/listen/inflater.h"
+#include "receiver/inflater.h"
 
 #include <zlib.h>
 
 #include <algorithm>
 #include <climits>
 
-namespace wfsend::listen {
+namespace wfreceiver {
 
 struct Inflater::State {
   z_stream stream{};
@@ -66,4 +66,4 @@ Inflater::Result Inflater::inflate(std::string_view input, char* output, std::si
   return result;
 }
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

@@ -15,10 +15,12 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
-namespace wfsend::listen {
+namespace wfreceiver {
 
 // Bytes read from a socket in one turn of the event loop.
 inline constexpr std::size_t kReadChunkBytes = std::size_t{128} * 1024;
@@ -38,6 +40,12 @@ struct ReceiverOptions {
   // Accepted lines in canonical form are written to this descriptor (the receiver does not close it);
   // -1 counts them only. Rejected lines and refused requests are reported on report_fd (-1: nowhere).
   int output_fd = -1;
+  // Also (or instead) handed to this sink, when set: called on the receiver's event-loop thread with
+  // blocks of whole accepted lines in canonical form, each ending in '\n', in the order they were
+  // accepted (an HTTP request's lines once the request is complete, before its 202 is sent). The view
+  // is valid during the call only. The sink must return quickly (the loop waits for it) and must not
+  // call the Receiver except stop(). Tests and embedding programs read the accepted lines here.
+  std::function<void(std::string_view lines)> accepted_sink;
   int report_fd = 2;
   // Reports beyond this many per second are counted and summarized instead of printed.
   std::size_t max_reports_per_second = 100;
@@ -68,4 +76,4 @@ struct ReceiverOptions {
   std::size_t turn_budget_bytes = std::size_t{1024} * 1024;
 };
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

@@ -1,5 +1,5 @@
 // One accepted socket: sniffing, turns, raw and gzip lines, replies and deadlines; see connection.h.
-#include "wfsend/listen/connection.h"
+#include "receiver/connection.h"
 
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace wfsend::listen {
+namespace wfreceiver {
 namespace {
 
 bool starts_http(char first, char second) noexcept {
@@ -375,4 +375,4 @@ void Connection::check_deadlines() {
   }
 }
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

@@ -17,7 +17,7 @@
 #include <string>
 #include <string_view>
 
-namespace wfsend::listen {
+namespace wfreceiver {
 
 class LineSplitter {
  public:
@@ -124,4 +124,4 @@ class LineSplitter {
   std::uint64_t line_number_ = 0;
 };
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

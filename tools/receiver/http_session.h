@@ -29,12 +29,12 @@
 #include <string>
 #include <string_view>
 
-#include "wfsend/listen/context.h"
-#include "wfsend/listen/http_request.h"
-#include "wfsend/listen/ingest.h"
-#include "wfsend/listen/line_input.h"
+#include "receiver/context.h"
+#include "receiver/http_request.h"
+#include "receiver/ingest.h"
+#include "receiver/line_input.h"
 
-namespace wfsend::listen {
+namespace wfreceiver {
 
 // What a connection has to send back to its client.
 struct Replies {
@@ -132,4 +132,4 @@ class HttpSession final : private LineTarget {
   std::uint64_t raw_body_bytes_ = 0;
 };
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

@@ -1,10 +1,10 @@
 // The incremental HTTP/1.1 request parser of `wfsend listen`; see http_request.h.
-#include "wfsend/listen/http_request.h"
+#include "receiver/http_request.h"
 
 #include <algorithm>
 #include <cstring>
 
-namespace wfsend::listen {
+namespace wfreceiver {
 namespace {
 
 constexpr std::size_t kMaxContentLengthDigits = 18;  // fits in 63 bits
@@ -378,4 +378,4 @@ HttpRequestParser::Result HttpRequestParser::parse_trailers(std::string_view inp
   return Result{Step::need_more, used, {}};
 }
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

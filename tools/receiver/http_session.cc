@@ -1,10 +1,10 @@
 // Routing, body handling and answers of the receiver's HTTP connections; see http_session.h.
-#include "wfsend/listen/http_session.h"
+#include "receiver/http_session.h"
 
-#include "wfsend/listen/event_json.h"
-#include "wfsend/listen/http_answer.h"
+#include "receiver/http_answer.h"
+#include "wavefront/event_json.h"
 
-namespace wfsend::listen {
+namespace wfreceiver {
 namespace {
 
 constexpr std::size_t kKeptStagingCapacity = std::size_t{64} * 1024;
@@ -337,7 +337,7 @@ void HttpSession::complete_lines() {
 void HttpSession::complete_event() {
   std::string line;
   const wavefront::Status status =
-      event_line_from_json(staging_, context_.json, context_.ingester.format_options(peer_ip_), line);
+      wavefront::event_line_from_json(line, staging_, context_.ingester.format_options(peer_ip_));
   if (status.ok()) {
     tally_.accept(wavefront::LineKind::event);
     if (context_.output.enabled()) {
@@ -414,4 +414,4 @@ void HttpSession::on_too_long(std::string_view start, std::uint64_t number) {
                            tally_, context_.now);
 }
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

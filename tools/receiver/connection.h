@@ -19,12 +19,12 @@
 #include <string>
 #include <string_view>
 
-#include "wfsend/listen/context.h"
-#include "wfsend/listen/http_session.h"
-#include "wfsend/listen/ingest.h"
-#include "wfsend/listen/line_input.h"
+#include "receiver/context.h"
+#include "receiver/http_session.h"
+#include "receiver/ingest.h"
+#include "receiver/line_input.h"
 
-namespace wfsend::listen {
+namespace wfreceiver {
 
 class Connection final : private LineTarget {
  public:
@@ -99,4 +99,4 @@ class Connection final : private LineTarget {
   Clock::time_point close_deadline_{};  // set once a closing answer is queued
 };
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

@@ -16,10 +16,10 @@
 #include <string>
 #include <string_view>
 
-#include "wfsend/listen/inflater.h"
-#include "wfsend/listen/line_splitter.h"
+#include "receiver/inflater.h"
+#include "receiver/line_splitter.h"
 
-namespace wfsend::listen {
+namespace wfreceiver {
 
 class LineTarget {
  public:
@@ -99,4 +99,4 @@ class LineInput {
   std::string error_;
 };
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

@@ -1,9 +1,9 @@
 // Paced decompression and splitting of one stream of lines; see line_input.h.
-#include "wfsend/listen/line_input.h"
+#include "receiver/line_input.h"
 
 #include <algorithm>
 
-namespace wfsend::listen {
+namespace wfreceiver {
 
 LineInput::LineInput(std::size_t max_line_length, std::string& scratch)
     : splitter_(max_line_length), scratch_(scratch) {}
@@ -98,4 +98,4 @@ LineInput::Outcome LineInput::inflate(std::string_view input, std::size_t& consu
   return Outcome::ok;
 }
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver
