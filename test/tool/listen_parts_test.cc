@@ -2,6 +2,7 @@
 // input, and the direct-ingestion event JSON.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -166,6 +167,35 @@ TEST(HttpParser, BoundsTheHeadAndChunkLines) {
   parsed = parse_all(
       trailers, "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n" + std::string(3000, 't'), 10);
   EXPECT_EQ(parsed.error_status, 431);
+}
+
+// Beast's chunked framing is strict: a head may end its lines with a bare LF (RFC 9112 §2.2), chunk
+// lines may not.
+TEST(HttpParser, ChunkedFramingNeedsCrlf) {
+  for (std::size_t piece : {1, 5, 1000}) {
+    HttpRequestParser parser;
+    const Parsed parsed =
+        parse_all(parser, "POST / HTTP/1.1\nTransfer-Encoding: chunked\n\n3\nabc\n0\n\n", piece);
+    EXPECT_EQ(parsed.error_status, 400) << piece;
+  }
+}
+
+// Trailer fields are read and dropped: one named Authorization is not a second Authorization header,
+// and the next request on the connection parses normally.
+TEST(HttpParser, TrailersAreReadAndIgnored) {
+  for (std::size_t piece : {1, 4, 1000}) {
+    HttpRequestParser parser;
+    const Parsed parsed =
+        parse_all(parser,
+                  "POST /a HTTP/1.1\r\nAuthorization: Bearer t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  "3\r\nabc\r\n0\r\nAuthorization: Bearer u\r\nX: y\r\n\r\n"
+                  "GET /health HTTP/1.1\r\n\r\n",
+                  piece);
+    EXPECT_EQ(parsed.error_status, 0) << piece;
+    EXPECT_EQ(parsed.body, "abc") << piece;
+    EXPECT_EQ(parsed.path, "/health") << piece;
+    EXPECT_EQ(std::count(parsed.steps.begin(), parsed.steps.end(), Step::complete), 2) << piece;
+  }
 }
 
 TEST(QueryParameter, FindsValues) {
