@@ -85,8 +85,8 @@ class Connection final : private wfsend::input::LineTarget {
   bool have_sniffed_ = false;
 
   wfsend::input::LineStream input_;  // lines and gzip_lines
-  HeldShare held_;           // pending_, and input_ for raw streams
-  Tally tally_;              // lines of the current turn
+  HeldShare held_;                   // pending_, and input_ for raw streams
+  Tally tally_;                      // lines of the current turn
   Clock::time_point line_started_{};
   std::unique_ptr<HttpSession> http_;
   Replies replies_;
