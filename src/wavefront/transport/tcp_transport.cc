@@ -59,7 +59,10 @@ void TcpTransport::connection_broke(Endpoint& endpoint) {
   if (ack.known) {
     acked = ack.acked;
     if (ack.window_known) {
+      // Plus one largest window: a proxy that stopped reading holds up to its buffer unread while
+      // its window says little (found by the fault soak).
       maybe_unread =
+          endpoint.connection.largest_window() +
           std::max<std::uint64_t>(kUnreadMargin * (endpoint.connection.largest_window() - ack.window),
                                   endpoint.connection.acked_since_peer_read());
     }

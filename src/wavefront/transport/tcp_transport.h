@@ -10,10 +10,9 @@
 // bounded by resend_window_bytes); when the connection breaks, the lines the peer's TCP never
 // acknowledged are written again, whole, first thing on the next connection (TypeStats::resent).
 // What the peer acknowledged but may not have read when it went away is unknowable; it is estimated
-// from the receive window the peer advertised (how far its last window fell short of the largest
-// one it advertised on the connection), and the acknowledged lines within that many bytes of the
-// break are counted in TypeStats::possibly_lost, with every line that was owed a resend but could
-// not be re-sent (window overflow, shutdown).
+// from the receive window the peer advertised (tcp_transport.cc, connection_broke()), and the
+// acknowledged lines within that many bytes of the break are counted in TypeStats::possibly_lost, with every
+// line that was owed a resend but could not be re-sent (window overflow, shutdown).
 #pragma once
 
 #include <array>
