@@ -18,7 +18,7 @@ constexpr std::uint64_t kBytesMask = (std::uint64_t{1} << 32) - 1;
 // and bytes: one atomic update of the shared counters per few dozen sends, and at most one chunk per
 // thread held but unused.
 constexpr std::size_t kMaxCreditItems = 64;
-constexpr std::size_t kMaxCreditBytes = 16 * 1024;
+constexpr std::size_t kMaxCreditBytes = std::size_t{16} * 1024;
 
 std::atomic<std::uint64_t> g_next_queue_id{1};
 
