@@ -507,18 +507,20 @@ void LineQueue::drop_everything(DropReason reason) {
   std::lock_guard<std::mutex> lock(mutex_);
   // Staged lines join the central count first (as a hand-over would), then everything central is
   // dropped at once: nothing is copied, which matters when close()'s deadline has already passed.
+  std::size_t items = handed_items_ + open_.items;
+  std::size_t bytes = handed_bytes_ + open_.lines.size();
   for (const auto& stage : stages_) {
     const std::uint64_t packed = stage->published.load(std::memory_order_acquire);
-    const std::size_t items = staged_items(packed) - stage->read_items;
-    const std::size_t bytes = staged_bytes(packed) - stage->read_bytes;
-    moved_in_ += items;
-    stats_.queued += items;
-    stats_.queued_bytes += bytes;
+    const std::size_t staged = staged_items(packed) - stage->read_items;
+    const std::size_t staged_size = staged_bytes(packed) - stage->read_bytes;
+    moved_in_ += staged;
+    stats_.queued += staged;
+    stats_.queued_bytes += staged_size;
+    items += staged;
+    bytes += staged_size;
     stage->read_items = staged_items(packed);
     stage->read_bytes = staged_bytes(packed);
   }
-  std::size_t items = handed_items_ + open_.items;
-  std::size_t bytes = handed_bytes_ + open_.lines.size();
   for (const Batch& batch : sealed_) {
     items += batch.items;
     bytes += batch.lines.size();
