@@ -234,6 +234,21 @@ TEST_P(LineQueueModes, FlushFromAnotherThreadSeesStagedLines) {
   expect_identity(queue);
 }
 
+// close()'s last resort: everything queued or staged is dropped at once, counted for its reason.
+TEST_P(LineQueueModes, DropEverythingCountsStagedAndQueuedLines) {
+  LineQueue queue(bounds(1000, 1 << 20, 2));
+  for (std::string_view line : {"1\n", "2\n", "3\n", "4\n", "5\n"}) ASSERT_TRUE(push(queue, line).ok());
+  queue.drop_everything(DropReason::unsent_at_close);
+  const TypeStats stats = queue.snapshot();
+  EXPECT_EQ(stats.queued, 0u);
+  EXPECT_EQ(stats.queued_bytes, 0u);
+  EXPECT_EQ(stats.dropped_by_reason[static_cast<std::size_t>(DropReason::unsent_at_close)], 5u);
+  EXPECT_EQ(queue.finished_sequence(), 5u);
+  Batch batch;
+  EXPECT_FALSE(queue.take(batch, true));
+  expect_identity(queue);
+}
+
 INSTANTIATE_TEST_SUITE_P(StagingOffAndOn, LineQueueModes,
                          ::testing::Values(std::size_t{0}, std::size_t{4096}));
 

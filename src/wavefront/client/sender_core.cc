@@ -382,12 +382,7 @@ void SenderCore::drain(DataType type, bool include_open) {
 }
 
 void SenderCore::drop_everything_left() {
-  for (auto& queue : queues_) {
-    queue::Batch batch;
-    while (queue->take(batch, true)) {
-      queue->complete(batch, 0, 0, batch.items, batch.lines.size(), DropReason::unsent_at_close);
-    }
-  }
+  for (auto& queue : queues_) queue->drop_everything(DropReason::unsent_at_close);
 }
 
 }  // namespace wavefront::client

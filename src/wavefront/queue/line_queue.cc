@@ -18,7 +18,7 @@ constexpr std::uint64_t kBytesMask = (std::uint64_t{1} << 32) - 1;
 // and bytes: one atomic update of the shared counters per few dozen sends, and at most one chunk per
 // thread held but unused.
 constexpr std::size_t kMaxCreditItems = 64;
-constexpr std::size_t kMaxCreditBytes = 16 * 1024;
+constexpr std::size_t kMaxCreditBytes = std::size_t{16} * 1024;
 
 std::atomic<std::uint64_t> g_next_queue_id{1};
 
@@ -501,6 +501,43 @@ void LineQueue::complete(Batch& batch, std::size_t delivered, std::size_t delive
     room_available_.notify_all();
     finished_changed_.notify_all();
   }
+}
+
+void LineQueue::drop_everything(DropReason reason) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  // Staged lines join the central count first (as a hand-over would), then everything central is
+  // dropped at once: nothing is copied, which matters when close()'s deadline has already passed.
+  std::size_t items = handed_items_ + open_.items;
+  std::size_t bytes = handed_bytes_ + open_.lines.size();
+  for (const auto& stage : stages_) {
+    const std::uint64_t packed = stage->published.load(std::memory_order_acquire);
+    const std::size_t staged = staged_items(packed) - stage->read_items;
+    const std::size_t staged_size = staged_bytes(packed) - stage->read_bytes;
+    moved_in_ += staged;
+    stats_.queued += staged;
+    stats_.queued_bytes += staged_size;
+    items += staged;
+    bytes += staged_size;
+    stage->read_items = staged_items(packed);
+    stage->read_bytes = staged_bytes(packed);
+  }
+  for (const Batch& batch : sealed_) {
+    items += batch.items;
+    bytes += batch.lines.size();
+  }
+  handed_.clear();
+  handed_items_ = 0;
+  handed_bytes_ = 0;
+  sealed_.clear();
+  open_ = Batch();
+  count_drop(stats_, items, reason);
+  stats_.queued -= items;
+  stats_.queued_bytes -= bytes;
+  release(items, bytes);
+  finished_ += items;
+  sweep_stages(false);  // fold in the stages of threads that have exited
+  room_available_.notify_all();
+  finished_changed_.notify_all();
 }
 
 void LineQueue::close() {

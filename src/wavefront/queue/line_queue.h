@@ -78,6 +78,8 @@ class LineQueue {
   void complete(Batch& batch, std::size_t delivered, std::size_t delivered_bytes, std::size_t dropped,
                 std::size_t dropped_bytes, DropReason reason);
   void count_report_error();
+  // Drops every line still queued or staged (not taken by the flusher) for `reason`.
+  void drop_everything(DropReason reason);
 
   // Refuses further pushes.
   void close();
