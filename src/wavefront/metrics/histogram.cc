@@ -63,7 +63,7 @@ struct Histogram::Impl {
   }
 
   std::int64_t now_ns() const {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(options.clock->wall_time().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(options.clock->coarse_wall_time().time_since_epoch())
         .count();
   }
 
