@@ -42,7 +42,8 @@ TEST(SanitizeName, WordWiseCheckAgreesWithTheCharacterSetForEveryByteAtEveryPosi
       std::string input = clean;
       input[position] = static_cast<char>(byte);
       std::string expected = input;
-      if (!allowed(static_cast<unsigned char>(byte))) expected[position] = position == 0 && byte == '~' ? '~' : '-';
+      if (!allowed(static_cast<unsigned char>(byte)))
+        expected[position] = position == 0 && byte == '~' ? '~' : '-';
       const Written written = name(input);
       ASSERT_EQ(written.out, expected) << "position " << position << " byte " << byte;
       EXPECT_EQ(written.result.length, input.size());

@@ -120,8 +120,8 @@ bool append_uuid(std::string& out, std::string_view id) {
                                   load8(id.data() + 24), load8(id.data() + 28)};
   constexpr std::uint64_t kDashes1 = byte_mask({0, 5}, 0xFF);
   constexpr std::uint64_t kDashes2 = byte_mask({2, 7}, 0xFF);
-  const bool separators = (words[1] & kDashes1) == (byte_mask({0, 5}, '-')) &&
-                          (words[2] & kDashes2) == (byte_mask({2, 7}, '-'));
+  const bool separators =
+      (words[1] & kDashes1) == (byte_mask({0, 5}, '-')) && (words[2] & kDashes2) == (byte_mask({2, 7}, '-'));
   const bool digits = hex_digit_bytes(words[0]) == kHighBits &&
                       (hex_digit_bytes(words[1]) | byte_mask({0, 5})) == kHighBits &&
                       (hex_digit_bytes(words[2]) | byte_mask({2, 7})) == kHighBits &&

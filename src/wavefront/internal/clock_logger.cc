@@ -22,8 +22,9 @@ class SystemClock final : public Clock {
   std::chrono::system_clock::time_point coarse_wall_time() const override {
     timespec now{};
     if (clock_gettime(CLOCK_REALTIME_COARSE, &now) != 0) return wall_time();
-    return std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
-        std::chrono::seconds(now.tv_sec) + std::chrono::nanoseconds(now.tv_nsec)));
+    return std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::seconds(now.tv_sec) + std::chrono::nanoseconds(now.tv_nsec)));
   }
 };
 

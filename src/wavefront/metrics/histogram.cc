@@ -41,7 +41,7 @@ struct alignas(64) HistogramSlot {
   std::mutex mutex;
   std::map<std::int64_t, histogram::TDigest> bins;  // guarded by mutex: bin start -> samples
   std::int64_t buffered_bin = std::numeric_limits<std::int64_t>::min();  // written under mutex by owner
-  std::uint32_t taken = 0;  // guarded by mutex: buffered samples already taken by a reader
+  std::uint32_t taken = 0;             // guarded by mutex: buffered samples already taken by a reader
   std::atomic<std::uint32_t> size{0};  // buffered samples published by the owner
   std::atomic<const void*> owner{nullptr};
   // Owner-only: the buffered bin's bounds in nanoseconds since the epoch.
@@ -55,7 +55,6 @@ struct alignas(64) HistogramSlot {
 struct Histogram::Impl {
   using Slot = HistogramSlot;
 
-
   explicit Impl(HistogramOptions histogram_options)
       : options(std::move(histogram_options)), width(bin_width_seconds(options.granularities)) {
     if (!options.clock) options.clock = Clock::system();
@@ -63,7 +62,8 @@ struct Histogram::Impl {
   }
 
   std::int64_t now_ns() const {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(options.clock->coarse_wall_time().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               options.clock->coarse_wall_time().time_since_epoch())
         .count();
   }
 

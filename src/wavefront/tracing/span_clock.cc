@@ -23,9 +23,9 @@ std::int64_t steady_ns() {
 
 #ifdef WAVEFRONT_SPAN_CLOCK_TSC
 
-constexpr std::int64_t kCalibrationNs = 10'000'000;     // the first rate is measured over 10 ms
-constexpr std::int64_t kReanchorNs = 1'000'000'000;     // then the anchor is refreshed every second
-constexpr double kMaxRateChange = 0.01;                 // beyond this the counter is not trusted
+constexpr std::int64_t kCalibrationNs = 10'000'000;  // the first rate is measured over 10 ms
+constexpr std::int64_t kReanchorNs = 1'000'000'000;  // then the anchor is refreshed every second
+constexpr double kMaxRateChange = 0.01;              // beyond this the counter is not trusted
 
 bool invariant_tsc() {
   const char* choice = std::getenv("WAVEFRONT_SPAN_CLOCK");
