@@ -28,7 +28,8 @@ constexpr std::int64_t kReanchorNs = 1'000'000'000;  // then the anchor is refre
 constexpr double kMaxRateChange = 0.01;              // beyond this the counter is not trusted
 
 bool invariant_tsc() {
-  const char* choice = std::getenv("WAVEFRONT_SPAN_CLOCK");
+  // Read once (a function-local static): the environment is not written concurrently by the library.
+  const char* choice = std::getenv("WAVEFRONT_SPAN_CLOCK");  // NOLINT(concurrency-mt-unsafe)
   if (choice != nullptr && std::strcmp(choice, "steady") == 0) return false;
   unsigned eax = 0;
   unsigned ebx = 0;
