@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -102,6 +103,26 @@ void print_lines() {
   }
 }
 
+// `--repeat CASE N`: formats CASE's line (ours and then the baseline) N times each, outside Google
+// Benchmark, so that an instruction count (valgrind --tool=callgrind) divides exactly by N.
+int repeat(const char* name, long times) {
+  for (const Case& test_case : format_cases()) {
+    if (std::strcmp(test_case.name, name) != 0) continue;
+    Buffers buffers;
+    for (long index = 0; index < times; ++index) {
+      buffers.clear();
+      benchmark::DoNotOptimize(test_case.ours(buffers));
+    }
+    for (long index = 0; index < times; ++index) {
+      buffers.clear();
+      benchmark::DoNotOptimize(test_case.baseline(buffers));
+    }
+    return 0;
+  }
+  std::fprintf(stderr, "format_bench: no case %s\n", name);
+  return 1;
+}
+
 void register_benchmarks() {
   for (const Case& test_case : format_cases()) {
     const std::string name(test_case.name);
@@ -125,6 +146,9 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[index], "--print_lines") == 0) {
       wavefront_bench::print_lines();
       return 0;
+    }
+    if (std::strcmp(argv[index], "--repeat") == 0 && index + 2 < argc) {
+      return wavefront_bench::repeat(argv[index + 1], std::strtol(argv[index + 2], nullptr, 10));
     }
   }
   // Besides the skipped benchmark, fail loudly (exit status 1) if a baseline stopped matching.

@@ -28,6 +28,7 @@
 #include "wavefront/format.h"
 #include "wavefront/proxy_client.h"
 #include "wavefront/tracer.h"
+#include "wavefront/tracing/span_clock.h"
 
 namespace wavefront_bench {
 namespace {
@@ -209,6 +210,17 @@ void BM_TwoClockReads(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_TwoClockReads);
+
+// What a span reads instead: the span clock (the time-stamp counter where usable, span_clock.h).
+void BM_TwoSpanClockReads(benchmark::State& state) {
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(wavefront::tracing::span_clock_ns());
+    benchmark::DoNotOptimize(wavefront::tracing::span_clock_ns());
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(wavefront::tracing::span_clock_uses_tsc() ? "tsc" : "steady_clock");
+}
+BENCHMARK(BM_TwoSpanClockReads);
 
 void BM_W3cInjectExtract(benchmark::State& state) {
   wavefront::SpanContext context = parent_context();

@@ -10,8 +10,10 @@
 //   for (auto& bin : latency.take_completed(false)) sender.send_distribution("latency", bin.centroids,
 //       latency.granularities(), bin.start_seconds, "", {});
 //
-// Thread-safety: all methods are safe to call concurrently. update() locks one of several shards,
-// chosen per thread, so concurrent updaters rarely meet.
+// Thread-safety: all methods are safe to call concurrently. update() appends to a buffer owned by the
+// calling thread (no lock, no atomic read-modify-write; the thread's lock is taken once per 256 samples),
+// so concurrent updaters do not meet; the queries merge every thread's buffer and digests. Samples of a
+// thread that exited stay in the histogram until taken.
 #pragma once
 
 #include <cstdint>

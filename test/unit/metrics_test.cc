@@ -2,7 +2,9 @@
 // and a recording sender whose lines the strict parser judges.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
+#include <memory>
 #include <thread>
 
 #include "support/client_test_util.h"
@@ -132,6 +134,74 @@ TEST(Histogram, ConcurrentUpdatesAreAllCounted) {
     for (const Centroid& centroid : bin.centroids) count += centroid.count;
   }
   EXPECT_EQ(count, 80'000);
+}
+
+std::int64_t centroid_total(const std::vector<Histogram::Bin>& bins) {
+  std::int64_t count = 0;
+  for (const auto& bin : bins) {
+    for (const Centroid& centroid : bin.centroids) count += centroid.count;
+  }
+  return count;
+}
+
+TEST(Histogram, SamplesOfThreadsThatExitedAreKept) {
+  Histogram histogram;
+  // Threads that come and go, two at a time, each leaving fewer samples than fill its buffer and more.
+  for (int round = 0; round < 20; ++round) {
+    std::thread first([&] {
+      for (int index = 0; index < 100; ++index) histogram.update(index);
+    });
+    std::thread second([&] {
+      for (int index = 0; index < 1000; ++index) histogram.update(index);
+    });
+    first.join();
+    second.join();
+  }
+  EXPECT_EQ(histogram.count(), 20 * 1100);
+  EXPECT_EQ(histogram.min(), 0);
+  EXPECT_EQ(histogram.max(), 999);
+  EXPECT_EQ(centroid_total(histogram.take_completed(true)), 20 * 1100);
+  EXPECT_EQ(histogram.count(), 0) << "taken once";
+}
+
+TEST(Histogram, TakingWhileThreadsUpdateLosesAndRepeatsNothing) {
+  auto clock = std::make_shared<ManualClock>();
+  HistogramOptions options;
+  options.clock = clock;
+  Histogram histogram(options);
+  std::atomic<int> running{2};
+  std::vector<std::thread> threads;
+  for (int thread = 0; thread < 2; ++thread) {
+    threads.emplace_back([&] {
+      for (int index = 0; index < 50'000; ++index) histogram.update(index % 777);
+      running.fetch_sub(1);
+    });
+  }
+  std::int64_t taken = 0;
+  while (running.load() > 0) {
+    taken += centroid_total(histogram.take_completed(true));
+    clock->advance(60s);  // the updaters move to a new bin while samples of the old one are buffered
+  }
+  for (auto& thread : threads) thread.join();
+  taken += centroid_total(histogram.take_completed(true));
+  EXPECT_EQ(taken, 100'000);
+}
+
+TEST(Histogram, ManyHistogramsOnOneThread) {
+  // More histograms than a thread's slot cache has entries, some destroyed and replaced as it goes.
+  std::vector<std::unique_ptr<Histogram>> histograms;
+  for (int index = 0; index < 40; ++index) histograms.push_back(std::make_unique<Histogram>());
+  for (int round = 0; round < 3; ++round) {
+    for (int index = 0; index < 40; ++index) {
+      for (int sample = 0; sample < 300; ++sample) histograms[index]->update(sample);
+    }
+    histograms[round] = std::make_unique<Histogram>();  // a fresh one in place of a used one
+  }
+  for (int index = 0; index < 40; ++index) {
+    // Histogram `round` was replaced after that round, so it saw only the rounds after it.
+    const std::int64_t rounds = index < 3 ? 2 - index : 3;
+    EXPECT_EQ(histograms[index]->count(), rounds * 300) << index;
+  }
 }
 
 TEST(Reporter, ReportsOnItsIntervalAndFinallyOnStop) {

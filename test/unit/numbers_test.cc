@@ -61,5 +61,53 @@ TEST(Numbers, Uuids) {
   EXPECT_EQ(out.size(), 36u) << "a refused id appends nothing";
 }
 
+// The byte-at-a-time rule the word-wise check must agree with.
+bool reference_uuid(std::string_view id, std::string& lower) {
+  if (id.size() != 36) return false;
+  lower.clear();
+  for (std::size_t index = 0; index < id.size(); ++index) {
+    const char c = id[index];
+    if (index == 8 || index == 13 || index == 18 || index == 23) {
+      if (c != '-') return false;
+      lower.push_back(c);
+    } else if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) {
+      lower.push_back(c);
+    } else if (c >= 'A' && c <= 'F') {
+      lower.push_back(static_cast<char>(c - 'A' + 'a'));
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+TEST(Numbers, UuidCheckAgreesWithTheByteRuleOnEveryByteAtEveryPosition) {
+  const std::string valid = "0123abcd-ABCD-ef01-89Ef-456789aBcDeF";
+  std::string expected;
+  for (std::size_t position = 0; position < valid.size(); ++position) {
+    for (int byte = 0; byte < 256; ++byte) {
+      std::string id = valid;
+      id[position] = static_cast<char>(byte);
+      std::string out = "x";
+      const bool accepted = append_uuid(out, id);
+      ASSERT_EQ(accepted, reference_uuid(id, expected)) << "position " << position << " byte " << byte;
+      EXPECT_EQ(out, accepted ? "x" + expected : "x") << "position " << position << " byte " << byte;
+    }
+  }
+  std::mt19937_64 random(7);
+  for (int round = 0; round < 20000; ++round) {  // several bytes changed at once
+    std::string id = valid;
+    for (int change = 0; change < 3; ++change) {
+      id[random() % id.size()] = "0aF-g/:@`G\x80 "[random() % 14];
+    }
+    std::string out;
+    const bool accepted = append_uuid(out, id);
+    ASSERT_EQ(accepted, reference_uuid(id, expected)) << id;
+    if (accepted) {
+      EXPECT_EQ(out, expected);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace wavefront::format

@@ -31,6 +31,26 @@ TEST(SanitizeName, ReplacesEachCodePointOutsideTheSet) {
   EXPECT_EQ(name("a\"b\\c\nd").out, "a-b-c-d");
 }
 
+TEST(SanitizeName, WordWiseCheckAgreesWithTheCharacterSetForEveryByteAtEveryPosition) {
+  const auto allowed = [](unsigned char byte) {
+    return (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') || (byte >= '0' && byte <= '9') ||
+           byte == '.' || byte == '_' || byte == ',' || byte == '-' || byte == '/';
+  };
+  const std::string clean = "abcXYZ09._,-/zA9abcdefgh";  // 24 bytes: three words
+  for (std::size_t position = 0; position < clean.size(); ++position) {
+    for (int byte = 1; byte < 0x80; ++byte) {  // ASCII (other bytes start UTF-8 sequences)
+      std::string input = clean;
+      input[position] = static_cast<char>(byte);
+      std::string expected = input;
+      if (!allowed(static_cast<unsigned char>(byte)))
+        expected[position] = position == 0 && byte == '~' ? '~' : '-';
+      const Written written = name(input);
+      ASSERT_EQ(written.out, expected) << "position " << position << " byte " << byte;
+      EXPECT_EQ(written.result.length, input.size());
+    }
+  }
+}
+
 TEST(SanitizeName, KeepsLeadingTildeAndDelta) {
   EXPECT_EQ(name("~sdk.x").out, "~sdk.x");
   EXPECT_EQ(name("a~b").out, "a-b");

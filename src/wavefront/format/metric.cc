@@ -41,7 +41,8 @@ Status write_point(std::string& out, std::string_view name, double value, Timest
   if (kind == PointKind::delta_counter ? value < 0 : (named_delta && !(value > 0))) {
     return refuse_delta(name, value, kind == PointKind::delta_counter);
   }
-  out.append("\" ", 2);
+  out.push_back('"');  // byte by byte: push_back is inlined, append is a library call
+  out.push_back(' ');
   format::append_double(out, value);
   if (Status status = format::append_timestamp(out, timestamp, "timestamp"); !status.ok()) {
     return status.at(Field::timestamp);

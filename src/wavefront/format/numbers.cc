@@ -2,6 +2,8 @@
 #include "wavefront/format/numbers.h"
 
 #include <charconv>
+#include <cstring>
+#include <initializer_list>
 #include <iterator>
 
 namespace wavefront::format {
@@ -73,9 +75,68 @@ void append_int(std::string& out, std::int64_t value) {
   out.append(buffer, static_cast<std::size_t>(result.ptr - buffer));
 }
 
+namespace {
+
+// The UUID check eight bytes at a time (SWAR). The canonical form's separators ('-', 0x2D) and digits
+// ('0'-'9', 'a'-'f') all have bit 0x20 set and 'A'-'F' differ from 'a'-'f' only by it, so once the
+// text is known valid, OR-ing 0x20 into every byte writes its lowercase form.
+constexpr std::uint64_t kEachByte = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighBits = kEachByte * 0x80;
+
+std::uint64_t load8(const char* bytes) {
+  std::uint64_t word;
+  std::memcpy(&word, bytes, sizeof word);
+  return word;
+}
+
+// 0x80 in every byte of `word` that is an ASCII hex digit of either case, 0 elsewhere. Each byte is
+// first cut to 7 bits, so the additions below carry into no neighbour.
+std::uint64_t hex_digit_bytes(std::uint64_t word) {
+  const std::uint64_t ascii = ~word & kHighBits;
+  const std::uint64_t low = word & ~kHighBits;
+  const std::uint64_t at_least_0 = low + kEachByte * (0x80 - '0');
+  const std::uint64_t above_9 = low + kEachByte * (0x80 - '9' - 1);
+  const std::uint64_t folded = low | (kEachByte * 0x20);
+  const std::uint64_t at_least_a = folded + kEachByte * (0x80 - 'a');
+  const std::uint64_t above_f = folded + kEachByte * (0x80 - 'f' - 1);
+  return ((at_least_0 & ~above_9) | (at_least_a & ~above_f)) & ascii;
+}
+
+// The 0x80 bits of the bytes at `positions` (little-endian: byte i is bits 8i..8i+7).
+constexpr std::uint64_t byte_mask(std::initializer_list<int> positions, std::uint64_t byte = 0x80) {
+  std::uint64_t mask = 0;
+  for (const int position : positions) mask |= byte << (8 * position);
+  return mask;
+}
+
+}  // namespace
+
 bool append_uuid(std::string& out, std::string_view id) {
   constexpr std::size_t kLength = 36;
   if (id.size() != kLength) return false;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  // Bytes 0-7, 8-15, 16-23, 24-31 and 28-35; the separators are bytes 8, 13, 18 and 23.
+  const std::uint64_t words[5] = {load8(id.data()), load8(id.data() + 8), load8(id.data() + 16),
+                                  load8(id.data() + 24), load8(id.data() + 28)};
+  constexpr std::uint64_t kDashes1 = byte_mask({0, 5}, 0xFF);
+  constexpr std::uint64_t kDashes2 = byte_mask({2, 7}, 0xFF);
+  const bool separators =
+      (words[1] & kDashes1) == (byte_mask({0, 5}, '-')) && (words[2] & kDashes2) == (byte_mask({2, 7}, '-'));
+  const bool digits = hex_digit_bytes(words[0]) == kHighBits &&
+                      (hex_digit_bytes(words[1]) | byte_mask({0, 5})) == kHighBits &&
+                      (hex_digit_bytes(words[2]) | byte_mask({2, 7})) == kHighBits &&
+                      hex_digit_bytes(words[3]) == kHighBits && hex_digit_bytes(words[4]) == kHighBits;
+  if (!separators || !digits) return false;
+  char lower[kLength];
+  for (std::size_t index = 0; index < 4; ++index) {
+    const std::uint64_t word = words[index] | (kEachByte * 0x20);
+    std::memcpy(lower + 8 * index, &word, sizeof word);
+  }
+  const std::uint64_t tail = words[4] | (kEachByte * 0x20);
+  std::memcpy(lower + 28, &tail, sizeof tail);
+  out.append(lower, kLength);
+  return true;
+#else
   char lower[kLength];
   for (std::size_t index = 0; index < kLength; ++index) {
     const char c = id[index];
@@ -92,6 +153,7 @@ bool append_uuid(std::string& out, std::string_view id) {
   }
   out.append(lower, kLength);
   return true;
+#endif
 }
 
 }  // namespace wavefront::format

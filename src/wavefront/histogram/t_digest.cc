@@ -119,6 +119,30 @@ TDigest::Workspace& TDigest::workspace() {
   return space;
 }
 
+void TDigest::add_samples(const double* values, std::size_t size) {
+  while (size > 0) {
+    make_room();
+    const std::size_t taken = std::min(size, buffer_capacity_ - samples_.size());
+    double sum = sum_;
+    double low = min_;
+    double high = max_;
+    for (std::size_t i = 0; i < taken; ++i) {
+      const double value = values[i];
+      assert(std::isfinite(value));
+      sum += value;
+      low = value < low ? value : low;
+      high = value > high ? value : high;
+    }
+    samples_.insert(samples_.end(), values, values + taken);
+    sum_ = sum;
+    min_ = low;
+    max_ = high;
+    count_ += static_cast<std::int64_t>(taken);
+    values += taken;
+    size -= taken;
+  }
+}
+
 void TDigest::add_weighted(double value, std::int64_t weight) {
   if (weighted_.size() >= buffer_capacity_) compress();
   weighted_.push_back(Cluster{value, weight, true});

@@ -17,6 +17,15 @@ class SystemClock final : public Clock {
   std::chrono::system_clock::time_point wall_time() const override {
     return std::chrono::system_clock::now();
   }
+  // CLOCK_REALTIME_COARSE: the time of the last tick (a few ms), read from the vDSO without the
+  // hardware clock read that makes the precise clock cost ~25 ns on virtual machines.
+  std::chrono::system_clock::time_point coarse_wall_time() const override {
+    timespec now{};
+    if (clock_gettime(CLOCK_REALTIME_COARSE, &now) != 0) return wall_time();
+    return std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::seconds(now.tv_sec) + std::chrono::nanoseconds(now.tv_nsec)));
+  }
 };
 
 class StderrLogger final : public Logger {

@@ -21,9 +21,39 @@ std::atomic<std::uint64_t> next_red_metrics_id{1};
 
 struct CacheSlot {
   std::uint64_t owner = 0;
+  std::uint64_t hash = 0;
   std::string key;
   void* series = nullptr;
 };
+
+// Byte equality of short texts without a library call (a tag value is typically under 16 bytes).
+bool same_bytes(const char* left, const char* right, std::size_t size) {
+  for (; size >= 8; size -= 8, left += 8, right += 8) {
+    std::uint64_t a = 0;
+    std::uint64_t b = 0;
+    std::memcpy(&a, left, 8);
+    std::memcpy(&b, right, 8);
+    if (a != b) return false;
+  }
+  for (std::size_t index = 0; index < size; ++index) {
+    if (left[index] != right[index]) return false;
+  }
+  return true;
+}
+
+// Whether `key` is the serialization of `parts` (each followed by kSeparator), compared in place so a
+// cache hit builds nothing.
+template <class Parts>
+bool key_holds(std::string_view key, std::size_t& at, const Parts& parts) {
+  for (std::string_view part : parts) {
+    if (key.size() - at <= part.size() || key[at + part.size()] != kSeparator ||
+        !same_bytes(key.data() + at, part.data(), part.size())) {
+      return false;
+    }
+    at += part.size() + 1;
+  }
+  return true;
+}
 
 // Up to 8 bytes of `text` from `offset` as a number (byte order does not matter for a hash). Fixed-size
 // copies only: a variable-length memcpy into the word costs a call and a store-forwarding stall.
@@ -158,27 +188,30 @@ void RedMetrics::record(const Span& span, std::int64_t duration_us, std::int64_t
     fields.custom[index] = value;
   }
 
-  std::size_t length = 0;
-  for (std::string_view part : fields.values) length += part.size() + 1;
-  for (std::string_view part : fields.custom) length += part.size() + 1;
-  key.resize(length);
-  char* out = key.data();
-  const auto put = [&out](std::string_view part) {
-    std::memcpy(out, part.data(), part.size());
-    out += part.size();
-    *out++ = kSeparator;
-  };
-  for (std::string_view part : fields.values) put(part);
-  for (std::string_view part : fields.custom) put(part);
-
   thread_local std::array<CacheSlot, kCacheSlots> cache;
-  CacheSlot& slot = cache[slot_hash(fields) % kCacheSlots];
+  const std::uint64_t hash = slot_hash(fields);
+  CacheSlot& slot = cache[hash % kCacheSlots];
   Series* series = nullptr;
-  if (slot.owner == id_ && slot.key == key) {
+  std::size_t at = 0;
+  if (slot.owner == id_ && slot.hash == hash && key_holds(slot.key, at, fields.values) &&
+      key_holds(slot.key, at, fields.custom) && at == slot.key.size()) {
     series = static_cast<Series*>(slot.series);
   } else {
+    std::size_t length = 0;
+    for (std::string_view part : fields.values) length += part.size() + 1;
+    for (std::string_view part : fields.custom) length += part.size() + 1;
+    key.resize(length);
+    char* out = key.data();
+    const auto put = [&out](std::string_view part) {
+      std::memcpy(out, part.data(), part.size());
+      out += part.size();
+      *out++ = kSeparator;
+    };
+    for (std::string_view part : fields.values) put(part);
+    for (std::string_view part : fields.custom) put(part);
     series = find_or_add(key, fields);
     slot.owner = id_;
+    slot.hash = hash;
     slot.key = key;
     slot.series = series;
   }

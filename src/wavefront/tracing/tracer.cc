@@ -7,6 +7,7 @@
 
 #include "wavefront/tracing/ascii.h"
 #include "wavefront/tracing/red_metrics.h"
+#include "wavefront/tracing/span_clock.h"
 
 namespace wavefront {
 namespace {
@@ -283,7 +284,7 @@ SamplingDecision Tracer::head_decision(std::string_view operation, Id128 trace_i
 
 Span Tracer::start(std::string_view operation, const SpanContext* parent) {
   Span span;
-  span.start_steady_ns_ = steady_now_ns();
+  span.start_steady_ns_ = tracing::span_clock_ns();
   span.start_wall_us_ = wall_minus_steady_us_ + span.start_steady_ns_ / 1000;
   span.tracer_ = this;
   span.operation_ = span.store(operation);
@@ -311,7 +312,7 @@ Span Tracer::start(std::string_view operation, const SpanContext* parent) {
 }
 
 void Tracer::finish_span(Span& span) {
-  const std::int64_t now_ns = steady_now_ns();
+  const std::int64_t now_ns = tracing::span_clock_ns();
   const std::int64_t duration_us = std::max<std::int64_t>(0, (now_ns - span.start_steady_ns_) / 1000);
   // WavefrontSpan.doFinish: a span not yet kept asks the late samplers, with its duration.
   if (!span.forced_ && span.context_.sampling != SamplingDecision::keep && config_.sampler &&
