@@ -67,5 +67,9 @@ ImportFormats make_import_formats();
 std::unique_ptr<ImportFormat> make_csv_format();
 std::unique_ptr<ImportFormat> make_lines_format();
 std::unique_ptr<ImportFormat> make_jsonl_format();
+std::unique_ptr<ImportFormat> make_prometheus_format();
+std::unique_ptr<ImportFormat> make_influx_format();
+std::unique_ptr<ImportFormat> make_graphite_format();
+std::unique_ptr<ImportFormat> make_opentsdb_format();
 
 }  // namespace wfsend::import
