@@ -19,5 +19,6 @@ wfsend_add_test(import_test
   ${CMAKE_CURRENT_LIST_DIR}/import_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/import_errors_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/import_progress_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/import_formats_test.cc
 )
 target_link_libraries(import_test PRIVATE util)
