@@ -5,6 +5,9 @@
 //   proxy://host[:port], http://host[:port]   HTTP to a proxy (port 2878 by default)
 //   https://TOKEN@host[:port]                 direct ingestion with an API token (port 443 by default)
 //   tcp://host[:port]                         raw TCP to a proxy's metrics port (2878 by default)
+//   unix:///path/to.sock                      a Unix-domain socket of a local proxy or agent (tcp://'s lines)
+//   myscheme://...                            a scheme registered with register_transport_scheme
+//   (transport.h)
 //
 // Several URLs separated by commas give a `MultiSender` that sends everything to each of them. An
 // empty string means the WAVEFRONT_URL environment variable; an https URL without a token takes
@@ -32,10 +35,12 @@
 namespace wavefront {
 
 // One parsed sender URL.
-struct SenderUrl {
-  enum class Kind { proxy_http, direct_https, proxy_tcp };
+struct WAVEFRONT_API SenderUrl {
+  enum class Kind { proxy_http, direct_https, proxy_tcp, registered };
   Kind kind = Kind::proxy_http;
-  std::string host;  // without brackets for IPv6
+  std::string scheme;  // lower case: "http", "tcp", "unix", "myscheme", ...
+  std::string target;  // registered only: everything after "://", as written (unix: the socket path)
+  std::string host;    // without brackets for IPv6
   std::uint16_t port = 0;
   std::string token;             // direct_https only
   bool ignored_token = false;    // a token was given where it would travel in clear, and dropped

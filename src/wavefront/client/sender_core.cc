@@ -2,6 +2,10 @@
 #include "wavefront/client/sender_core.h"
 
 #include <algorithm>
+#include <cmath>
+
+#include "wavefront/format/fields.h"
+#include "wavefront/format/numbers.h"
 
 namespace wavefront::client {
 namespace {
@@ -11,6 +15,7 @@ constexpr auto kFlusherMaxSleep = Milliseconds(100);  // re-check the (possibly 
 // How long past its own deadline a close() waits for another thread's close to finish: the flusher
 // notices a moved deadline within one wait slice of the transports.
 constexpr auto kCloseSlack = Milliseconds(100);
+constexpr std::size_t kMaxStagingBytes = std::size_t{64} * 1024 * 1024;
 
 // Reused by every send on this thread: formatting allocates nothing once warm.
 thread_local std::string t_lines;
@@ -26,7 +31,8 @@ std::array<internal::Backoff, kDataTypeCount> make_backoffs(const SenderConfig& 
 
 queue::QueueBounds bounds_of(const SenderConfig& config) {
   return queue::QueueBounds{config.max_queue_items, config.max_queue_bytes, config.batch_items,
-                            config.batch_bytes,     config.overflow_policy, config.block_timeout};
+                            config.batch_bytes,     config.overflow_policy, config.block_timeout,
+                            config.staging_bytes};
 }
 
 std::size_t count_lines(const std::string& lines) {
@@ -50,6 +56,9 @@ Status validate_sender_config(const SenderConfig& config) {
     return out_of_range("batch_bytes", "must be between 1024 and max_queue_bytes");
   }
   if (config.block_timeout < Milliseconds(0)) return out_of_range("block_timeout", "must not be negative");
+  if (config.staging_bytes != 0 && (config.staging_bytes < 1024 || config.staging_bytes > kMaxStagingBytes)) {
+    return out_of_range("staging_bytes", "must be 0 (no staging) or between 1024 and 67108864");
+  }
   if (config.retry_backoff_initial <= Milliseconds(0) ||
       config.retry_backoff_max < config.retry_backoff_initial) {
     return out_of_range("retry_backoff_initial", "must be positive and at most retry_backoff_max");
@@ -72,7 +81,7 @@ SenderCore::SenderCore(const SenderConfig& config, ClientIdentity identity,
       transport_(make_transport(log_)),
       backoff_(make_backoffs(config)),
       started_(clock_->now()) {
-  for (auto& queue : queues_) queue = std::make_unique<queue::LineQueue>(bounds_of(config));
+  for (auto& queue : queues_) queue = std::make_unique<queue::LineQueue>(bounds_of(config), clock_);
   register_self_metrics();
   flusher_.start([this] { run(); });
 }
@@ -171,6 +180,29 @@ Status SenderCore::send_event(std::string_view name, std::int64_t start_ms, std:
   return accept_formatted(DataType::event, std::move(status));
 }
 
+Status SenderCore::send_series(const SeriesLine& line, double value, Timestamp timestamp) {
+  const bool delta = line.kind == SeriesKind::delta_counter;
+  if (!std::isfinite(value) || (delta && value < 0)) {
+    queue_for(DataType::metric).count_invalid();
+    if (!std::isfinite(value))
+      return format::check_finite(value, delta ? "delta counter value" : "metric value");
+    return Status(ErrorCode::negative_delta,
+                  "delta counter series has a negative value; deltas must not be negative");
+  }
+  if (delta && value == 0) return Status();  // valid, nothing to send
+  t_lines.clear();
+  t_lines.append(line.before_value);
+  format::append_double(t_lines, value);
+  if (timestamp.has_value()) {
+    if (Status status = format::append_timestamp(t_lines, timestamp, "timestamp"); !status.ok()) {
+      queue_for(DataType::metric).count_invalid();
+      return status;
+    }
+  }
+  t_lines.append(line.after_timestamp);
+  return enqueue(DataType::metric, t_lines);
+}
+
 FlushResult SenderCore::flush(Milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::array<std::uint64_t, kDataTypeCount> targets{};
@@ -214,6 +246,7 @@ FlushResult SenderCore::close(Milliseconds timeout) {
   lock.unlock();
   wake_.notify_one();
   flusher_.join();  // the flusher gives up at the abort deadline (every wait re-reads it)
+  for (auto& queue : queues_) queue->finalize();
   FlushResult result;
   for (const auto& queue : queues_) {
     const TypeStats stats = queue->snapshot();

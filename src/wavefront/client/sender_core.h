@@ -28,6 +28,7 @@
 #include "wavefront/queue/line_queue.h"
 #include "wavefront/sender.h"
 #include "wavefront/sender_config.h"
+#include "wavefront/series.h"
 #include "wavefront/transport/transport.h"
 
 namespace wavefront::client {
@@ -66,6 +67,10 @@ class SenderCore final : public Sender {
                    Strings parents, Strings follows_from, Tags tags, SpanLogs span_logs) override;
   Status send_event(std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
                     std::string_view source, Tags annotations, Strings tags) override;
+  // One point of a pre-registered series: checks value and timestamp, writes them between the
+  // series' formatted parts and queues the line.
+  Status send_series(const SeriesLine& line, double value, Timestamp timestamp);
+  const FormatOptions& format_options() const { return config_.format; }
   FlushResult flush(std::chrono::milliseconds timeout) override;
   // Safe from any number of threads at once: the first caller stops the flusher; the others wait for
   // it until their own deadline (an earlier deadline also shortens the close under way) and return
