@@ -46,8 +46,8 @@ void expect_same_in_chunks(const std::string& format, const std::string& text) {
 TEST(TextFormats, RegistryKnowsEveryFormatOnce) {
   std::vector<std::string> names;
   for (const auto& format : make_import_formats()) names.push_back(format->name());
-  EXPECT_EQ(names, (std::vector<std::string>{"prometheus", "influx", "graphite", "opentsdb", "csv", "lines",
-                                             "jsonl"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"csv", "lines", "jsonl", "prometheus", "influx", "graphite",
+                                             "opentsdb"}));
 }
 
 TEST(TextFormats, PrometheusMapsSamplesAndReportsPositions) {

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -46,11 +47,17 @@ ImportFormat* format_named(const std::string& name, ImportFormats& formats) {
   return nullptr;
 }
 
-// "a, b or c"
+// "csv, lines or jsonl; other formats: a, b, c": the first three registered (Wavefront's own data and
+// the tabular format) as the message always named them, then the rest.
 std::string format_names(const ImportFormats& formats) {
   std::string names;
-  for (std::size_t index = 0; index < formats.size(); ++index) {
-    if (index > 0) names += index + 1 == formats.size() ? " or " : ", ";
+  const std::size_t first = std::min<std::size_t>(3, formats.size());
+  for (std::size_t index = 0; index < first; ++index) {
+    if (index > 0) names += index + 1 == first ? " or " : ", ";
+    names += formats[index]->name();
+  }
+  for (std::size_t index = first; index < formats.size(); ++index) {
+    names += index == first ? "; other formats: " : ", ";
     names += formats[index]->name();
   }
   return names;
