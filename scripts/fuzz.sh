@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds="${1:-20}"
-targets=(format url reader csv jsonl listen input)
+targets=(format url reader csv jsonl listen input prometheus influx graphite opentsdb)
 
 bash scripts/bootstrap.sh
 cmake --preset fuzz >/dev/null

@@ -7,6 +7,7 @@ wavefront_add_test(import_unit_test
   ${CMAKE_CURRENT_LIST_DIR}/csv_import_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/jsonl_import_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/import_lines_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/import_text_formats_test.cc
 )
 target_link_libraries(import_unit_test PRIVATE wfsend_core)
 target_compile_definitions(import_unit_test PRIVATE IMPORT_VECTORS_DIR="${CMAKE_CURRENT_LIST_DIR}/../vectors")
@@ -19,5 +20,6 @@ wfsend_add_test(import_test
   ${CMAKE_CURRENT_LIST_DIR}/import_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/import_errors_test.cc
   ${CMAKE_CURRENT_LIST_DIR}/import_progress_test.cc
+  ${CMAKE_CURRENT_LIST_DIR}/import_formats_test.cc
 )
 target_link_libraries(import_test PRIVATE util)

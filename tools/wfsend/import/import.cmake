@@ -1,15 +1,24 @@
 # wfsend import: its sources go into wfsend_core (tools/wfsend/CMakeLists.txt includes this file).
 target_sources(wfsend_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/aggregate.cc
+  ${CMAKE_CURRENT_LIST_DIR}/csv_format.cc
+  ${CMAKE_CURRENT_LIST_DIR}/graphite_format.cc
   ${CMAKE_CURRENT_LIST_DIR}/csv_import.cc
   ${CMAKE_CURRENT_LIST_DIR}/csv_reader.cc
   ${CMAKE_CURRENT_LIST_DIR}/import_command.cc
   ${CMAKE_CURRENT_LIST_DIR}/import_context.cc
+  ${CMAKE_CURRENT_LIST_DIR}/import_formats.cc
   ${CMAKE_CURRENT_LIST_DIR}/import_run.cc
+  ${CMAKE_CURRENT_LIST_DIR}/influx_format.cc
   ${CMAKE_CURRENT_LIST_DIR}/interrupt.cc
   ${CMAKE_CURRENT_LIST_DIR}/jsonl_calls.cc
+  ${CMAKE_CURRENT_LIST_DIR}/jsonl_format.cc
   ${CMAKE_CURRENT_LIST_DIR}/jsonl_import.cc
+  ${CMAKE_CURRENT_LIST_DIR}/lines_format.cc
   ${CMAKE_CURRENT_LIST_DIR}/lines_import.cc
+  ${CMAKE_CURRENT_LIST_DIR}/opentsdb_format.cc
+  ${CMAKE_CURRENT_LIST_DIR}/prometheus_format.cc
   ${CMAKE_CURRENT_LIST_DIR}/progress.cc
   ${CMAKE_CURRENT_LIST_DIR}/summary.cc
+  ${CMAKE_CURRENT_LIST_DIR}/text_import.cc
 )

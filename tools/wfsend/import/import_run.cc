@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -11,11 +12,8 @@
 #include "input/byte_source.h"
 #include "wfsend/commands.h"
 #include "wfsend/import/aggregate.h"
-#include "wfsend/import/csv_reader.h"
 #include "wfsend/import/import_context.h"
 #include "wfsend/import/interrupt.h"
-#include "wfsend/import/jsonl_import.h"
-#include "wfsend/import/lines_import.h"
 #include "wfsend/import/progress.h"
 #include "wfsend/import/summary.h"
 
@@ -31,63 +29,38 @@ bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
-// The format the file name implies ("" when it implies none), and whether it is tab-separated.
-std::string format_from_name(std::string_view path, bool& tab_separated) {
+// The format the file name implies (null when it implies none).
+ImportFormat* format_from_name(std::string_view path, ImportFormats& formats) {
   if (ends_with(path, ".gz")) path.remove_suffix(3);
-  tab_separated = ends_with(path, ".tsv");
-  if (ends_with(path, ".csv") || tab_separated) return "csv";
-  if (ends_with(path, ".jsonl") || ends_with(path, ".ndjson")) return "jsonl";
-  return "";
-}
-
-// Every CSV-only option that was given, for the error when the format is not CSV.
-std::string first_csv_option(const ImportCommandOptions& options) {
-  if (!options.value_columns.empty()) return "--value-column";
-  if (!options.name_column.empty()) return "--name-column";
-  if (!options.timestamp_column.empty()) return "--timestamp-column";
-  if (options.timestamp_unit != "auto") return "--timestamp-unit";
-  if (!options.source_column.empty()) return "--source-column";
-  if (!options.tag_columns.empty()) return "--tag-columns";
-  if (!options.name.empty()) return "--name";
-  if (!options.prefix.empty()) return "--prefix";
-  if (!options.source.empty()) return "--source";
-  if (!options.tags.empty()) return "--tag";
-  if (!options.delimiter.empty()) return "--delimiter";
-  if (options.no_header) return "--no-header";
-  if (options.delta) return "--delta";
-  return "";
-}
-
-// CSV options as the importer takes them; a usage error message otherwise.
-std::optional<std::string> csv_options(const ImportCommandOptions& options, bool tab_separated,
-                                       CsvImportOptions& csv, char& delimiter) {
-  csv.value_columns = options.value_columns;
-  csv.name_column = options.name_column;
-  csv.timestamp_column = options.timestamp_column;
-  csv.source_column = options.source_column;
-  csv.tag_columns = options.tag_columns;
-  csv.name = options.name;
-  csv.prefix = options.prefix;
-  csv.source = options.source;
-  csv.header = !options.no_header;
-  csv.timestamp_unit = parse_timestamp_unit(options.timestamp_unit).value_or(TimestampUnit::automatic);
-  for (const std::string& tag : options.tags) {
-    const std::size_t equals = tag.find('=');
-    if (equals == std::string::npos || equals == 0) return "--tag " + tag + ": expected key=value";
-    csv.fixed_tags.emplace_back(tag.substr(0, equals), tag.substr(equals + 1));
-  }
-  delimiter = tab_separated ? '\t' : ',';
-  if (options.delimiter == "tab" || options.delimiter == "\\t") {
-    delimiter = '\t';
-  } else if (options.delimiter.size() == 1) {
-    delimiter = options.delimiter[0];
-    if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
-      return "--delimiter cannot be a quote or a line end";
+  for (const std::unique_ptr<ImportFormat>& format : formats) {
+    for (const std::string& extension : format->extensions()) {
+      if (ends_with(path, extension)) return format.get();
     }
-  } else if (!options.delimiter.empty()) {
-    return "--delimiter must be one character or 'tab', got \"" + options.delimiter + "\"";
   }
-  return std::nullopt;
+  return nullptr;
+}
+
+ImportFormat* format_named(const std::string& name, ImportFormats& formats) {
+  for (const std::unique_ptr<ImportFormat>& format : formats) {
+    if (format->name() == name) return format.get();
+  }
+  return nullptr;
+}
+
+// "csv, lines or jsonl; other formats: a, b, c": the first three registered (Wavefront's own data and
+// the tabular format) as the message always named them, then the rest.
+std::string format_names(const ImportFormats& formats) {
+  std::string names;
+  const std::size_t first = std::min<std::size_t>(3, formats.size());
+  for (std::size_t index = 0; index < first; ++index) {
+    if (index > 0) names += index + 1 == first ? " or " : ", ";
+    names += formats[index]->name();
+  }
+  for (std::size_t index = first; index < formats.size(); ++index) {
+    names += index == first ? "; other formats: " : ", ";
+    names += formats[index]->name();
+  }
+  return names;
 }
 
 std::optional<wavefront::Granularity> granularity_of(const std::string& name) {
@@ -99,44 +72,38 @@ std::optional<wavefront::Granularity> granularity_of(const std::string& name) {
 
 }  // namespace
 
-int run_import(const ImportCommandOptions& options) {
-  // 1. Options.
-  bool tab_separated = false;
-  std::string format = options.format;
-  const std::string implied = format_from_name(options.path, tab_separated);
-  if (format.empty()) format = implied;
-  if (format.empty()) {
+int run_import(const ImportCommandOptions& options, ImportFormats& formats) {
+  // 1. Options: the format, then its own options.
+  ImportFormat* format = options.format.empty() ? format_from_name(options.path, formats)
+                                                : format_named(options.format, formats);
+  if (format == nullptr) {
+    if (!options.format.empty()) return usage_error("unknown --format " + options.format);
     return usage_error("cannot tell the format of " +
                        (options.path == "-" ? std::string("stdin") : options.path) +
-                       " from its name: give --format csv, lines or jsonl");
+                       " from its name: give --format " + format_names(formats));
   }
-  if (format != "csv") {
-    if (const std::string option = first_csv_option(options); !option.empty()) {
-      return usage_error(option + " applies to --format csv only");
+  for (const std::unique_ptr<ImportFormat>& other : formats) {
+    if (other.get() == format) continue;
+    if (const std::string option = other->given_option(); !option.empty()) {
+      return usage_error(option + " applies to --format " + other->name() + " only");
     }
   }
-  CsvImportOptions csv;
-  char delimiter = ',';
-  if (std::optional<std::string> problem = csv_options(options, tab_separated, csv, delimiter)) {
-    return usage_error(*problem);
-  }
-  if (options.delta && !options.aggregate.empty())
+  std::string problem;
+  std::unique_ptr<Importer> importer = format->make_importer(options.path, problem);
+  if (importer == nullptr) return usage_error(problem);
+  ValueMode mode = format->value_mode();
+  const std::optional<wavefront::Granularity> granularity = granularity_of(options.aggregate);
+  if (granularity && mode == ValueMode::delta_counter) {
     return usage_error("--delta and --aggregate exclude each other");
+  }
 
-  // 2. Input, and for CSV the header and the column plan.
+  // 2. Input, and what the importer must know before sending (CSV: the header and the column plan).
   wavefront::Expected<std::unique_ptr<input::InputFile>> opened =
       input::InputFile::open(options.path, stop_requested);
   if (!opened) return usage_error(opened.status().message());
   input::InputFile& input = **opened;
-  std::unique_ptr<CsvReader> csv_reader;
-  CsvImporter csv_importer(csv);
-  if (format == "csv") {
-    CsvReaderOptions reader_options;
-    reader_options.delimiter = delimiter;
-    csv_reader = std::make_unique<CsvReader>(input, reader_options);
-    if (wavefront::Status status = csv_importer.start(*csv_reader); !status.ok()) {
-      return usage_error(input.display_name() + ": " + status.message());
-    }
+  if (wavefront::Status status = importer->start(input); !status.ok()) {
+    return usage_error(input.display_name() + ": " + status.message());
   }
 
   // 3. Destination (a bad URL is a usage error).
@@ -151,8 +118,7 @@ int run_import(const ImportCommandOptions& options) {
 
   std::unique_ptr<Aggregator> aggregator;
   ImportContext* context_for_aggregator = nullptr;
-  ValueMode mode = options.delta ? ValueMode::delta_counter : ValueMode::point;
-  if (std::optional<wavefront::Granularity> granularity = granularity_of(options.aggregate)) {
+  if (granularity) {
     AggregatorOptions aggregator_options;
     aggregator_options.granularity = *granularity;
     aggregator = std::make_unique<Aggregator>(sender, aggregator_options,
@@ -168,13 +134,7 @@ int run_import(const ImportCommandOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   clear_stop_request();
   install_interrupt_handlers();
-  if (csv_reader) {
-    csv_importer.run(context, *csv_reader);
-  } else if (format == "jsonl") {
-    JsonlImporter(context).run(input);
-  } else {
-    LinesImporter(context).run(input);
-  }
+  importer->run(context);
   const bool interrupted = stop_requested();
   const bool stopped_at_max_errors = !interrupted && problems.limit_reached();
   if (aggregator) aggregator->finish();
@@ -192,7 +152,7 @@ int run_import(const ImportCommandOptions& options) {
   remove_interrupt_handlers();
   summary.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   summary.file = input.display_name();
-  summary.format = format;
+  summary.format = format->name();
   summary.destination = destination->description;
   summary.counts = context.counts();
   summary.problems = problems.problems();

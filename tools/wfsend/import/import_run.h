@@ -1,6 +1,8 @@
-// Running `wfsend import` once its options are parsed: check the options, open the input, plan the
-// CSV columns, open the destination, import with progress, flush and close with the deadline, print
-// the summary and choose the exit code. import_command.cc registers the options and calls run_import.
+// Running `wfsend import` once its options are parsed: the short driver over the format registry
+// (importer.h). Pick the format (--format, or the file name's ending), let it check its options, open
+// the input, let the importer start (CSV plans its columns), open the destination, import with
+// progress, flush and close with the deadline, print the summary and choose the exit code.
+// import_command.cc registers the options (the formats add their own) and calls run_import.
 //
 // Order matters for the user: everything that can be a usage error (exit 2: a bad option, an unreadable
 // file, an unknown column, a bad URL) is found before anything is sent.
@@ -13,27 +15,13 @@
 #include <vector>
 
 #include "wfsend/destination.h"
-#include "wfsend/import/csv_import.h"
+#include "wfsend/import/importer.h"
 
 namespace wfsend::import {
 
 struct ImportCommandOptions {
   std::string path;    // FILE, or "-" for standard input
-  std::string format;  // csv, lines, jsonl; empty: from the file name
-  // CSV (as given on the command line; checked by run_import)
-  std::vector<std::string> value_columns;
-  std::string name_column;
-  std::string timestamp_column;
-  std::string timestamp_unit = "auto";
-  std::string source_column;
-  std::vector<std::string> tag_columns;
-  std::string name;
-  std::string prefix;
-  std::string source;
-  std::vector<std::string> tags;  // k=v
-  std::string delimiter;          // empty: ',' (tab for .tsv)
-  bool no_header = false;
-  bool delta = false;
+  std::string format;  // a registered format's name; empty: from the file name
   // all formats
   std::string aggregate;  // minute, hour, day; empty: send points
   std::uint64_t max_errors = 0;
@@ -44,6 +32,6 @@ struct ImportCommandOptions {
 };
 
 // Returns the exit code (commands.h).
-int run_import(const ImportCommandOptions& options);
+int run_import(const ImportCommandOptions& options, ImportFormats& formats);
 
 }  // namespace wfsend::import
