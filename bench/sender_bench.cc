@@ -49,11 +49,11 @@ wavefront::Status format_point(std::string& out, std::uint64_t call) {
 // timed loop and destroys them after its end barrier, so the other threads only use them in between.
 struct SendFixture {
   LineSink sink;
-  std::unique_ptr<wavefront::ProxyClient> client;
+  std::unique_ptr<wavefront::Sender> client;
 };
 SendFixture* g_fixture = nullptr;
 
-std::unique_ptr<wavefront::ProxyClient> make_client(std::uint16_t port) {
+std::unique_ptr<wavefront::Sender> make_client(std::uint16_t port) {
   wavefront::ProxyClientConfig config;
   config.host = "127.0.0.1";
   config.metrics_port = port;
@@ -65,7 +65,7 @@ std::unique_ptr<wavefront::ProxyClient> make_client(std::uint16_t port) {
     std::fprintf(stderr, "ProxyClient::create: %s\n", client.status().message().c_str());
     std::abort();
   }
-  return std::move(*client);
+  return client.release();
 }
 
 // Empty when every accepted line reached the sink and nothing was dropped or refused.

@@ -29,7 +29,7 @@ ProxyClientConfig config_for(const FakeProxy& metrics) {
   return config;
 }
 
-std::unique_ptr<ProxyClient> make_client(const ProxyClientConfig& config) {
+std::unique_ptr<Sender> make_client(const ProxyClientConfig& config) {
   return testing::create_or_fail<ProxyClient>(config);
 }
 
