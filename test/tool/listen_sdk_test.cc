@@ -113,7 +113,7 @@ TEST(ListenSdk, TcpUrlOnThePushPort) {
   RunningReceiver receiver;
   auto sender = wavefront::make_sender("tcp://127.0.0.1:" + std::to_string(receiver.port()), fast_settings());
   ASSERT_TRUE(sender.ok()) << sender.status().to_string();
-  // tcp:// alone has no tracing port: spans are not_configured there; everything else goes.
+  // tcp:// alone sends every data type to the push port.
   ASSERT_TRUE(sender->send_metric("m", 1, 1700000000, "s", {}).ok());
   ASSERT_TRUE(sender->send_distribution("d", {{1.0, 2}}, Granularity::minute, 1700000040, "s", {}).ok());
   ASSERT_TRUE(sender->send_event("e", 1700000000000, 0, "s", {}, {}).ok());
