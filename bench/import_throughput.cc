@@ -24,18 +24,19 @@
 #include <string>
 #include <vector>
 
+#include "input/byte_source.h"
 #include "line_sink.h"
 #include "wavefront/proxy_client.h"
 #include "wfsend/import/csv_import.h"
 #include "wfsend/import/csv_reader.h"
 #include "wfsend/import/import_context.h"
-#include "wfsend/import/input.h"
 #include "wfsend/stdout_sender.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 using namespace wfsend::import;
+using wfsend::input::InputFile;
 
 [[noreturn]] void fail(const std::string& message) {
   std::fprintf(stderr, "import_throughput: %s\n", message.c_str());

@@ -10,9 +10,18 @@
 //
 // Times are wall-clock (UseRealTime). With N threads Google Benchmark reports wall time divided by all
 // the calls of all threads; `per_call` is the cost seen by one calling thread (wall time * N / calls).
+// `cpu_ns` is each calling thread's own CPU time per call (CLOCK_THREAD_CPUTIME_ID, averaged over the
+// threads), which other threads running on the same cores cannot inflate; `sleeps_per_10k` is the
+// calling threads' voluntary context switches (getrusage RUSAGE_THREAD) per 10,000 sends: how often a
+// producer went to sleep, for a lock or otherwise.
+//
+// The send benchmarks take the client's staging_bytes as their argument: 0 is the path before
+// per-thread staging (every send appends under the queue's mutex), 65536 the default.
 //
 //   sender_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
+#include <time.h>
 
 #include <chrono>
 #include <cstdint>
@@ -25,6 +34,7 @@
 #include "line_sink.h"
 #include "wavefront/format.h"
 #include "wavefront/proxy_client.h"
+#include "wavefront/series.h"
 
 namespace wavefront_bench {
 namespace {
@@ -49,23 +59,26 @@ wavefront::Status format_point(std::string& out, std::uint64_t call) {
 // timed loop and destroys them after its end barrier, so the other threads only use them in between.
 struct SendFixture {
   LineSink sink;
-  std::unique_ptr<wavefront::Sender> client;
+  std::unique_ptr<wavefront::ProxyClient> client;
+  wavefront::Series series;  // the benchmark's point as a pre-registered series
 };
 SendFixture* g_fixture = nullptr;
 
-std::unique_ptr<wavefront::Sender> make_client(std::uint16_t port) {
+std::unique_ptr<wavefront::ProxyClient> make_client(std::uint16_t port, std::size_t staging_bytes) {
   wavefront::ProxyClientConfig config;
   config.host = "127.0.0.1";
   config.metrics_port = port;
   config.max_queue_items = 10'000'000;
   config.max_queue_bytes = std::size_t{2} << 30;
   config.self_metrics_interval = std::chrono::milliseconds(0);  // only the benchmark's lines on the wire
+  config.staging_bytes = staging_bytes;
   auto client = wavefront::ProxyClient::create(config);
   if (!client) {
     std::fprintf(stderr, "ProxyClient::create: %s\n", client.status().message().c_str());
     std::abort();
   }
-  return client.release();
+  return std::unique_ptr<wavefront::ProxyClient>(
+      static_cast<wavefront::ProxyClient*>(client.release().release()));
 }
 
 // Empty when every accepted line reached the sink and nothing was dropped or refused.
@@ -94,18 +107,49 @@ void report_per_thread_cost(benchmark::State& state) {
       benchmark::Counter::kIsRate | benchmark::Counter::kAvgThreads | benchmark::Counter::kInvert);
 }
 
-void BM_SendMetric3Tags(benchmark::State& state) {
+// The calling thread's CPU time and voluntary context switches, read before and after the timed loop.
+struct ThreadUsage {
+  double cpu_ns = 0;
+  double voluntary_switches = 0;
+
+  static ThreadUsage now() {
+    ThreadUsage usage;
+    timespec cpu{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
+    usage.cpu_ns = static_cast<double>(cpu.tv_sec) * 1e9 + static_cast<double>(cpu.tv_nsec);
+    rusage self{};
+    getrusage(RUSAGE_THREAD, &self);
+    usage.voluntary_switches = static_cast<double>(self.ru_nvcsw);
+    return usage;
+  }
+};
+
+void report_thread_usage(benchmark::State& state, const ThreadUsage& before) {
+  const ThreadUsage after = ThreadUsage::now();
+  const double calls = static_cast<double>(state.iterations());
+  state.counters["cpu_ns"] =
+      benchmark::Counter((after.cpu_ns - before.cpu_ns) / calls, benchmark::Counter::kAvgThreads);
+  state.counters["sleeps_per_10k"] =
+      benchmark::Counter((after.voluntary_switches - before.voluntary_switches) * 10000 / calls,
+                         benchmark::Counter::kAvgThreads);
+}
+
+void start_fixture(benchmark::State& state) {
   if (state.thread_index() == 0) {
     g_fixture = new SendFixture();
-    g_fixture->client = make_client(g_fixture->sink.port());
+    g_fixture->client = make_client(g_fixture->sink.port(), static_cast<std::size_t>(state.range(0)));
+    wavefront::Expected<wavefront::Series> series = g_fixture->client->series(
+        "cpu.usage.user", {{"env", "prod"}, {"region", "us-west-2"}, {"service", "checkout"}},
+        "host-01.example.com");
+    if (!series) {
+      std::fprintf(stderr, "series: %s\n", series.status().message().c_str());
+      std::abort();
+    }
+    g_fixture->series = *series;
   }
-  std::uint64_t call = 0;
-  for (auto _ : state) {
-    // Refusals and drops are counted in the client's stats, which thread 0 checks below.
-    const wavefront::Status status = send_point(*g_fixture->client, call++);
-    benchmark::DoNotOptimize(status);
-  }
-  report_per_thread_cost(state);
+}
+
+void finish_fixture(benchmark::State& state) {
   if (state.thread_index() == 0) {
     // Every thread ran the same number of iterations.
     const std::string problem =
@@ -117,7 +161,45 @@ void BM_SendMetric3Tags(benchmark::State& state) {
     g_fixture = nullptr;
   }
 }
-BENCHMARK(BM_SendMetric3Tags)->Threads(1)->Threads(2)->UseRealTime();
+
+void BM_SendMetric3Tags(benchmark::State& state) {
+  start_fixture(state);
+  std::uint64_t call = 0;
+  ThreadUsage before;
+  bool first = true;
+  for (auto _ : state) {
+    if (first) {  // after the start barrier: the fixture's setup is not counted
+      before = ThreadUsage::now();
+      first = false;
+    }
+    // Refusals and drops are counted in the client's stats, which thread 0 checks below.
+    const wavefront::Status status = send_point(*g_fixture->client, call++);
+    benchmark::DoNotOptimize(status);
+  }
+  report_thread_usage(state, before);
+  finish_fixture(state);
+}
+BENCHMARK(BM_SendMetric3Tags)->Arg(0)->Arg(65536)->Threads(1)->Threads(2)->UseRealTime();
+
+// The same point through a pre-registered series (series.h): only value and timestamp are written.
+void BM_SeriesSend3Tags(benchmark::State& state) {
+  start_fixture(state);
+  std::uint64_t call = 0;
+  ThreadUsage before;
+  bool first = true;
+  for (auto _ : state) {
+    if (first) {
+      before = ThreadUsage::now();
+      first = false;
+    }
+    const wavefront::Status status = g_fixture->series.send(value_of(call++), kTimestamp);
+    benchmark::DoNotOptimize(status);
+  }
+  report_thread_usage(state, before);
+  report_per_thread_cost(state);
+  finish_fixture(state);
+}
+BENCHMARK(BM_SeriesSend3Tags)->Arg(0)->Arg(65536)->Threads(1)->Threads(2)->UseRealTime();
 
 // The baseline: the same call's formatting alone, each thread into its own reused std::string.
 void BM_FormatMetric3Tags(benchmark::State& state) {
@@ -125,6 +207,7 @@ void BM_FormatMetric3Tags(benchmark::State& state) {
   line.reserve(256);
   std::uint64_t call = 0;
   bool all_ok = true;
+  const ThreadUsage before = ThreadUsage::now();
   for (auto _ : state) {
     line.clear();
     const wavefront::Status status = format_point(line, call++);
@@ -133,6 +216,7 @@ void BM_FormatMetric3Tags(benchmark::State& state) {
     benchmark::ClobberMemory();
   }
   if (!all_ok) state.SkipWithError("the library refused the benchmark input");
+  report_thread_usage(state, before);
   report_per_thread_cost(state);
 }
 BENCHMARK(BM_FormatMetric3Tags)->Threads(1)->Threads(2)->UseRealTime();

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds="${1:-20}"
-targets=(format url reader csv jsonl listen)
+targets=(format url reader csv jsonl listen input)
 
 bash scripts/bootstrap.sh
 cmake --preset fuzz >/dev/null

@@ -7,6 +7,9 @@
 //   tcp://host[:port][?distribution_port=N&tracing_port=N&event_port=N]
 //                                             raw TCP to a proxy (2878 by default); every data type
 //                                             goes to `port` unless the query names its own port
+//   unix:///path/to.sock                      a Unix-domain socket of a local proxy or agent (tcp://'s lines)
+//   myscheme://...                            a scheme registered with register_transport_scheme
+//   (transport.h)
 //
 // Several URLs separated by commas give a `MultiSender` that sends everything to each of them. An
 // empty string means the WAVEFRONT_URL environment variable; an https URL without a token takes
@@ -37,10 +40,12 @@
 namespace wavefront {
 
 // One parsed sender URL.
-struct SenderUrl {
-  enum class Kind { proxy_http, direct_https, proxy_tcp };
+struct WAVEFRONT_API SenderUrl {
+  enum class Kind { proxy_http, direct_https, proxy_tcp, registered };
   Kind kind = Kind::proxy_http;
-  std::string host;  // without brackets for IPv6
+  std::string scheme;  // lower case: "http", "tcp", "unix", "myscheme", ...
+  std::string target;  // registered only: everything after "://", as written (unix: the socket path)
+  std::string host;    // without brackets for IPv6
   std::uint16_t port = 0;
   // proxy_tcp only: the ports named in the query; unset ones default to `port`.
   std::optional<std::uint16_t> distribution_port, tracing_port, event_port;

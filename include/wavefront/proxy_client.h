@@ -22,6 +22,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -46,6 +47,11 @@ struct ProxyClientConfig : SenderConfig {
   std::chrono::milliseconds connect_timeout{5000};
   // A write that makes no progress for this long (the proxy stopped reading) breaks the connection.
   std::chrono::milliseconds write_timeout{10000};
+  // The last lines written to each connection are kept, up to this many bytes, so that those the
+  // proxy's TCP never acknowledged can be written again when the connection breaks. Lines that fell
+  // out of it cannot be re-sent and count as possibly lost. It should exceed the kernel's largest
+  // TCP send buffer (Linux: net.ipv4.tcp_wmem, 4 MiB by default); 0 turns resending off.
+  std::size_t resend_window_bytes = std::size_t{4} << 20;
   // Compress each connection as a gzip stream (the proxy detects it). Off by default.
   bool gzip = false;
   int gzip_level = 1;

@@ -24,6 +24,7 @@
 
 #include "wavefront/export.h"
 #include "wavefront/sender.h"
+#include "wavefront/series.h"
 
 namespace wavefront {
 
@@ -43,11 +44,17 @@ class WAVEFRONT_API QueuedSender : public Sender {
   std::uint64_t failure_count() const override;
   SenderStats stats() const override;
 
+  // A pre-registered series (series.h): name, source and tags are validated and formatted now; an
+  // empty source means the default source. Refused here, with the field and rule named, if invalid.
+  Expected<Series> series(std::string_view name, Tags tags = {}, std::string_view source = {},
+                          SeriesKind kind = SeriesKind::metric);
+
  protected:
   explicit QueuedSender(std::unique_ptr<client::CoreHandle> handle);
   Status submit(const FormattedLines& lines) override;
 
  private:
+  friend class Series;
   client::SenderCore& core();
   std::unique_ptr<client::CoreHandle> handle_;
 };

@@ -63,9 +63,15 @@ struct TypeStats {
   std::uint64_t dropped = 0;  // sum of dropped_by_reason
   std::array<std::uint64_t, kDropReasonCount> dropped_by_reason{};
   std::uint64_t report_errors = 0;  // failed delivery attempts (each retried or dropped)
-  // Delivered lines that were written to a TCP connection which then broke before the sender saw
-  // it alive again: raw TCP has no acknowledgements, so these may have been lost with the
-  // connection. Always zero over HTTP.
+  // Raw TCP only (always zero over HTTP). When a connection breaks, the lines the proxy's TCP never
+  // acknowledged are written again on the next connection and counted here (a line the proxy did
+  // receive although its acknowledgement had not arrived yet then arrives twice).
+  std::uint64_t resent = 0;
+  // Raw TCP only (always zero over HTTP): delivered lines that a broken connection may have lost.
+  // Those the proxy's TCP acknowledged but, judging by the receive window it last advertised, may
+  // not yet have handed to the proxy process; plus lines owed a resend that could not be re-sent
+  // (resend_window_bytes overflowed, or the client closed first). An estimate: see docs/design.md,
+  // "What the protocols cannot promise".
   std::uint64_t possibly_lost = 0;
   std::uint64_t capacity_items = 0;  // the queue's bounds, for remaining-capacity gauges
   std::uint64_t capacity_bytes = 0;

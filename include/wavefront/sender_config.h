@@ -36,6 +36,12 @@ struct SenderConfig {
   std::size_t batch_bytes = std::size_t{4} * 1024 * 1024;
   OverflowPolicy overflow_policy = OverflowPolicy::drop;
   std::chrono::milliseconds block_timeout{100};
+  // Each thread that sends stages its lines in a buffer of its own, per data type, of this many
+  // bytes, so sends from different threads never wait for each other; a thread hands its lines to
+  // the queue when half the buffer (or a batch) is full, and the flusher collects what is staged at
+  // every flush interval, on flush(), and when the thread exits. Staged lines count against the
+  // queue's bounds. 0 turns staging off (every send takes the queue's lock). 1024..64 MiB.
+  std::size_t staging_bytes = std::size_t{64} * 1024;
   // Failed deliveries are retried with exponential backoff and jitter between these bounds.
   std::chrono::milliseconds retry_backoff_initial{100};
   std::chrono::milliseconds retry_backoff_max{30000};

@@ -56,7 +56,7 @@ WAVEFRONT_API Id128 random_id(int bits) noexcept;
 
 enum class SamplingDecision : std::uint8_t { unset, keep, drop };
 
-struct SpanContext {
+struct WAVEFRONT_API SpanContext {
   Id128 trace_id;
   Id128 span_id;
   SamplingDecision sampling = SamplingDecision::unset;

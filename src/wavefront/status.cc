@@ -69,6 +69,46 @@ std::string_view error_code_name(ErrorCode code) noexcept {
   return "unknown";
 }
 
+std::string_view field_name(Field field) noexcept {
+  switch (field) {
+    case Field::none:
+      return "";
+    case Field::name:
+      return "name";
+    case Field::value:
+      return "value";
+    case Field::timestamp:
+      return "timestamp";
+    case Field::source:
+      return "source";
+    case Field::tags:
+      return "tags";
+    case Field::centroids:
+      return "centroids";
+    case Field::granularities:
+      return "granularities";
+    case Field::start_ms:
+      return "start_ms";
+    case Field::duration_ms:
+      return "duration_ms";
+    case Field::end_ms:
+      return "end_ms";
+    case Field::trace_id:
+      return "trace_id";
+    case Field::span_id:
+      return "span_id";
+    case Field::parents:
+      return "parents";
+    case Field::follows_from:
+      return "follows_from";
+    case Field::span_logs:
+      return "span_logs";
+    case Field::annotations:
+      return "annotations";
+  }
+  return "";
+}
+
 const std::string& Status::message() const noexcept {
   // Built in static storage and never destroyed: usable while the process exits.
   alignas(std::string) static unsigned char storage[sizeof(std::string)];

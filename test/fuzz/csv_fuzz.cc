@@ -19,11 +19,11 @@
 #include <vector>
 
 #include "fuzz_sink.h"
+#include "input/byte_source.h"
 #include "wfsend/import/aggregate.h"
 #include "wfsend/import/csv_import.h"
 #include "wfsend/import/csv_reader.h"
 #include "wfsend/import/import_context.h"
-#include "wfsend/import/input.h"
 #include "wfsend/import/progress.h"
 
 namespace {
@@ -33,7 +33,7 @@ using wfsend::import::CsvPosition;
 using wfsend::import::CsvReader;
 using wfsend::import::CsvReaderOptions;
 using wfsend::import::CsvRecord;
-using wfsend::import::StringSource;
+using wfsend::input::StringSource;
 
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 

@@ -14,9 +14,9 @@
 #include <string_view>
 
 #include "fuzz_sink.h"
+#include "input/byte_source.h"
 #include "wfsend/import/aggregate.h"
 #include "wfsend/import/import_context.h"
-#include "wfsend/import/input.h"
 #include "wfsend/import/jsonl_import.h"
 #include "wfsend/import/progress.h"
 
@@ -49,7 +49,7 @@ Outcome import_text(std::string_view text, std::size_t chunk, ValueMode mode) {
                                           [&](const wavefront::Status&) { ++aggregated_refusals; });
     wfsend::import::ImportContext context(sink, problems, progress, mode, &aggregator);
     wfsend::import::JsonlImporter importer(context);
-    wfsend::import::StringSource source{std::string(text), chunk};
+    wfsend::input::StringSource source{std::string(text), chunk};
     importer.run(source);
     aggregator.finish();
     // The aggregator sends distributions itself (bins it closes early, and at finish()).

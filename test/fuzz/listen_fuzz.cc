@@ -10,10 +10,10 @@
 //      budget once the session is gone. (Not compared: a gzip body refused both for its decoded size
 //      and for corrupt data, where the order the two are found in depends on the decoding steps.)
 //   1  HttpRequestParser: the same sequence of heads (every field), body bytes, completions and errors.
-//   2  LineInput of plain lines (the LineSplitter): the same lines, numbers and too-long reports;
+//   2  LineStream of plain lines (the LineSplitter): the same lines, numbers and too-long reports;
 //      lines never longer than the limit; never more bytes split than max_decoded.
-//   3  LineInput of gzip, the data taken as gzip as it is.
-//   4  LineInput of gzip, the data compressed here (one or two members, optionally cut short or with
+//   3  LineStream of gzip, the data taken as gzip as it is.
+//   4  LineStream of gzip, the data compressed here (one or two members, optionally cut short or with
 //      bytes appended, optionally repeated into a large output: a small gzip bomb). For 3 and 4 a
 //      feed or resume must never produce more than its budget plus one buffer of output, and
 //      never more than max_decoded in total reaches the splitter.
@@ -32,6 +32,7 @@
 #include <string_view>
 #include <vector>
 
+#include "input/line_stream.h"
 #include "support/wire_parser.h"
 #include "wavefront/line_reader.h"
 #include "wavefront/wire/json.h"
@@ -39,13 +40,12 @@
 #include "wfsend/listen/event_json.h"
 #include "wfsend/listen/http_request.h"
 #include "wfsend/listen/http_session.h"
-#include "wfsend/listen/line_input.h"
 
 namespace {
 
+using wfsend::input::LineStream;
 using wfsend::listen::HttpRequestParser;
 using wfsend::listen::LineFilter;
-using wfsend::listen::LineInput;
 
 constexpr std::size_t kParameterBytes = 8;
 
@@ -361,9 +361,9 @@ void fuzz_request_parser(const std::uint8_t* parameters, std::string_view data) 
   if (parse_requests(data, limits, pieces) != parse_requests(data, limits, Pieces(0, kWhole))) std::abort();
 }
 
-// ---- 2, 3, 4: LineInput ---------------------------------------------------------------------------
+// ---- 2, 3, 4: LineStream ---------------------------------------------------------------------------
 
-class RecordingTarget final : public wfsend::listen::LineTarget {
+class RecordingTarget final : public wfsend::input::LineTarget {
  public:
   explicit RecordingTarget(std::size_t max_line_length) : max_line_length_(max_line_length) {}
 
@@ -403,14 +403,14 @@ class RecordingTarget final : public wfsend::listen::LineTarget {
 
 struct StreamRun {
   std::vector<std::string> events;
-  LineInput::Outcome outcome = LineInput::Outcome::ok;
+  LineStream::Outcome outcome = LineStream::Outcome::ok;
   bool complete = true;
 };
 
 StreamRun run_stream(std::string_view data, bool gzip, std::size_t max_line_length, std::size_t max_decoded,
                      Pieces pieces, std::size_t scratch_bytes, std::size_t turn_budget) {
   std::string scratch(scratch_bytes, '\0');
-  LineInput input(max_line_length, scratch);
+  LineStream input(max_line_length, scratch);
   input.start(gzip, max_decoded);
   RecordingTarget target(max_line_length);
   StreamRun run;
@@ -422,20 +422,21 @@ StreamRun run_stream(std::string_view data, bool gzip, std::size_t max_line_leng
   auto step = [&](auto&& call) {
     std::size_t budget = turn_budget;
     const std::uint64_t before = input.decoded_bytes();
-    const LineInput::Outcome outcome = call(budget);
+    const LineStream::Outcome outcome = call(budget);
     const std::uint64_t produced = input.decoded_bytes() - before;
-    if (gzip && outcome != LineInput::Outcome::too_large && produced > turn_budget + scratch_bytes - 1) {
+    if (gzip && outcome != LineStream::Outcome::too_large && produced > turn_budget + scratch_bytes - 1) {
       std::abort();  // paced: at most the budget, plus what one decompression step may add
     }
-    if (outcome == LineInput::Outcome::budget_spent && (budget != 0 || !input.has_leftover())) std::abort();
-    if (max_decoded != 0 && outcome != LineInput::Outcome::too_large && input.decoded_bytes() > max_decoded) {
+    if (outcome == LineStream::Outcome::budget_spent && (budget != 0 || !input.has_leftover())) std::abort();
+    if (max_decoded != 0 && outcome != LineStream::Outcome::too_large &&
+        input.decoded_bytes() > max_decoded) {
       std::abort();
     }
     return outcome;
   };
   for (;;) {
     if (++turns > max_turns) std::abort();
-    LineInput::Outcome outcome;
+    LineStream::Outcome outcome;
     if (input.has_leftover()) {
       outcome = step([&](std::size_t& budget) { return input.resume(target, budget); });
     } else if (position < data.size()) {
@@ -445,14 +446,14 @@ StreamRun run_stream(std::string_view data, bool gzip, std::size_t max_line_leng
     } else {
       break;
     }
-    if (outcome == LineInput::Outcome::too_large || outcome == LineInput::Outcome::corrupt) {
+    if (outcome == LineStream::Outcome::too_large || outcome == LineStream::Outcome::corrupt) {
       run.outcome = outcome;
       break;
     }
   }
   // The gzip bomb defence: never more than max_decoded bytes reach the lines.
   if (max_decoded != 0 && target.line_bytes > max_decoded) std::abort();
-  if (run.outcome == LineInput::Outcome::ok) {
+  if (run.outcome == LineStream::Outcome::ok) {
     run.complete =
         input.finish([&](std::string_view line, std::uint64_t number) { target.on_last(line, number); });
   }
@@ -512,8 +513,8 @@ void fuzz_line_input(const std::uint8_t* parameters, std::string_view data, int 
       run_stream(data, gzip, max_line_length, max_decoded, pieces, scratch_bytes, turn_budget);
   const StreamRun whole = run_stream(data, gzip, max_line_length, max_decoded, Pieces(0, kWhole),
                                      std::size_t{256} * 1024, kWhole);
-  const bool chunked_ok = chunked.outcome == LineInput::Outcome::ok;
-  const bool whole_ok = whole.outcome == LineInput::Outcome::ok;
+  const bool chunked_ok = chunked.outcome == LineStream::Outcome::ok;
+  const bool whole_ok = whole.outcome == LineStream::Outcome::ok;
   if (chunked_ok != whole_ok) std::abort();  // a stream is good or bad whatever the pieces
   if (chunked_ok && chunked.complete != whole.complete) std::abort();
   if (chunked_ok && chunked.complete) {

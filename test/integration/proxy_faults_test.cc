@@ -145,7 +145,9 @@ TEST(ProxyFaults, ConnectionsClosedOrResetMidStreamNeverTearALine) {
     ASSERT_TRUE(proxy->wait_for_lines(metric.delivered - metric.possibly_lost, 10s));
     const auto lines = proxy->lines();
     const std::set<std::string> distinct = distinct_lines(lines);
-    EXPECT_EQ(distinct.size(), lines.size());
+    // The fake reads lines and closes before its TCP acknowledges them (a delayed ACK dies with the
+    // reset), so the client re-sends them: only re-sent lines may arrive twice.
+    EXPECT_LE(lines.size() - distinct.size(), metric.resent);
     EXPECT_EQ(metric.delivered, 5500u);
     EXPECT_LE(metric.delivered - distinct.size(), metric.possibly_lost);
     EXPECT_GT(proxy->discarded_fragments(), 0u) << "the fake cut lines; the client must have rewritten them";

@@ -81,10 +81,11 @@ inline std::size_t expect_all_lines_valid(const std::vector<std::string>& lines,
 
 // Client::create(config), failing the test (and returning null) when it refuses the configuration.
 template <class Client, class Config>
-std::unique_ptr<Sender> create_or_fail(const Config& config) {
+std::unique_ptr<Client> create_or_fail(const Config& config) {
   auto client = Client::create(config);
   EXPECT_TRUE(client.ok()) << client.status().to_string();
-  return client.release();
+  // create() made a Client (SenderHandle holds it as a Sender).
+  return std::unique_ptr<Client>(static_cast<Client*>(client.release().release()));
 }
 
 // Polls a condition (for state that has no notification, such as a sender's counters).

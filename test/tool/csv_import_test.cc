@@ -294,7 +294,7 @@ TEST(CsvAggregate, CompletedBinsAreSentAsTheDataMovesOnAndMemoryStaysBounded) {
   options.source = "s";
   std::string text = "t,v\n";
   for (int minute = 0; minute < 10; ++minute) text += std::to_string(1700000040 + 60 * minute) + ",1\n";
-  StringSource source(text);
+  input::StringSource source(text);
   CsvReader reader(source);
   CsvImporter importer(options);
   ASSERT_TRUE(importer.start(reader).ok());

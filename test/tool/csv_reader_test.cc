@@ -20,7 +20,7 @@ struct ReadResult {
 
 ReadResult read_all(const std::string& text, std::size_t chunk_bytes, std::size_t buffer_bytes = 1 << 20,
                     char delimiter = ',', std::size_t max_record_bytes = 16 << 20) {
-  StringSource source(text, chunk_bytes);
+  input::StringSource source(text, chunk_bytes);
   CsvReaderOptions options;
   options.delimiter = delimiter;
   options.buffer_bytes = buffer_bytes;
@@ -209,7 +209,7 @@ TEST(CsvReader, ManyRecordsAcrossManyRefills) {
   EXPECT_TRUE(result.errors.empty());
 }
 
-class FailingSource final : public ByteSource {
+class FailingSource final : public input::ByteSource {
  public:
   wavefront::Expected<std::size_t> read(char* out, std::size_t capacity) override {
     if (calls_++ == 0 && capacity >= 4) {

@@ -66,7 +66,7 @@ struct Harness {
 
   // Imports CSV text; returns the start() status (a usage error) and leaves results in the members.
   wavefront::Status import_csv(const std::string& text, CsvImportOptions options, char delimiter = ',') {
-    StringSource source(text, 7);  // small chunks: records cross refills
+    input::StringSource source(text, 7);  // small chunks: records cross refills
     CsvReaderOptions reader_options;
     reader_options.delimiter = delimiter;
     reader_options.buffer_bytes = 64;
@@ -79,12 +79,12 @@ struct Harness {
     return status;
   }
   void import_jsonl(const std::string& text) {
-    StringSource source(text, 5);
+    input::StringSource source(text, 5);
     JsonlImporter(context).run(source);
     aggregator.finish();
   }
   void import_lines(const std::string& text) {
-    StringSource source(text, 5);
+    input::StringSource source(text, 5);
     LinesImporter(context).run(source);
     aggregator.finish();
   }

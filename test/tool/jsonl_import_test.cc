@@ -76,8 +76,9 @@ TEST(JsonlImport, NonFiniteStringsReachTheLibraryAndAreRefusedThere) {
                        R"({"kind":"distribution","name":"d","centroids":[["NaN",2]]})"
                        "\n");
   EXPECT_TRUE(harness.lines().empty());
+  // The column of the refused argument, and within a list the refused element (Status::index).
   EXPECT_THAT(harness.problem_lines(), ElementsAre(::testing::StartsWith("in:1:37: non_finite_value: "),
-                                                   ::testing::StartsWith("in:2:47: non_finite_value: ")));
+                                                   ::testing::StartsWith("in:2:48: non_finite_value: ")));
   EXPECT_EQ(harness.context.counts().invalid_by_library, 2u);
   EXPECT_EQ(harness.context.counts().refused, 0u);
 }

@@ -1,5 +1,5 @@
-// Unit tests of the pieces of `wfsend listen`: the HTTP request parser, the line splitter, paced gzip
-// input, and the direct-ingestion event JSON.
+// Unit tests of the pieces of `wfsend listen`: the HTTP request parser and the direct-ingestion event
+// JSON (its line splitting and paced gzip input are tools/input/, tested in input_test.cc).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -8,8 +8,6 @@
 #include "tool/listen_test_util.h"
 #include "wfsend/listen/event_json.h"
 #include "wfsend/listen/http_request.h"
-#include "wfsend/listen/line_input.h"
-#include "wfsend/listen/line_splitter.h"
 
 namespace wfsend::listen {
 namespace {
@@ -173,139 +171,6 @@ TEST(QueryParameter, FindsValues) {
   EXPECT_EQ(query_parameter("a=1&format=histogram", "format"), "histogram");
   EXPECT_EQ(query_parameter("a=1&f", "f"), "");
   EXPECT_EQ(query_parameter("ff=1", "f"), std::nullopt);
-}
-
-TEST(LineSplitter, SplitsAcrossPiecesAndSkipsLongLines) {
-  LineSplitter splitter(10);
-  std::vector<std::string> lines;
-  std::vector<std::uint64_t> too_long;
-  auto feed = [&](std::string_view data) {
-    splitter.feed(
-        data,
-        [&](std::string_view line, std::uint64_t number) {
-          lines.push_back(std::to_string(number) + ":" + std::string(line));
-        },
-        [&](std::string_view, std::uint64_t number) { too_long.push_back(number); });
-  };
-  feed("ab");
-  feed("c\r\nde");
-  feed("f\n0123456789ABC");  // line 3 goes over the limit while still open
-  feed("DEFGHIJ");
-  feed("KL\nok\n");
-  feed("0123456789toolong\nlast");
-  splitter.finish([&](std::string_view line, std::uint64_t number) {
-    lines.push_back("last " + std::to_string(number) + ":" + std::string(line));
-  });
-  EXPECT_EQ(lines, (std::vector<std::string>{"1:abc", "2:def", "4:ok", "last 6:last"}));
-  EXPECT_EQ(too_long, (std::vector<std::uint64_t>{3, 5}));
-  EXPECT_FALSE(splitter.in_line());
-}
-
-struct Collect final : LineTarget {
-  std::vector<std::string> lines;
-  std::size_t too_long = 0;
-  void on_line(std::string_view line, std::uint64_t) override { lines.emplace_back(line); }
-  void on_too_long(std::string_view, std::uint64_t) override { ++too_long; }
-};
-
-TEST(LineInput, PacesDecompressionByTheBudget) {
-  std::string scratch(4096, '\0');
-  LineInput input(1000, scratch);
-  std::string text;
-  for (int index = 0; index < 5000; ++index) text += "line " + std::to_string(index) + "\n";
-  const std::string compressed = testing::gzip(text);
-  input.start(true, 0);
-  Collect collect;
-  std::size_t budget = 8192;
-  EXPECT_EQ(input.feed(compressed, collect, budget), LineInput::Outcome::budget_spent);
-  EXPECT_TRUE(input.has_leftover());
-  int turns = 1;
-  while (input.has_leftover()) {
-    budget = 8192;
-    ASSERT_NE(input.resume(collect, budget), LineInput::Outcome::corrupt);
-    ++turns;
-  }
-  EXPECT_GT(turns, 5);
-  EXPECT_TRUE(input.finish([](std::string_view, std::uint64_t) {}));
-  ASSERT_EQ(collect.lines.size(), 5000u);
-  EXPECT_EQ(collect.lines.back(), "line 4999");
-}
-
-// zlib can take every input byte it was given while it still holds output for them (the output
-// buffer was full, in the middle of a long match). That output must come out now, not when more input
-// happens to arrive, and corrupt data in those bytes must be seen now (found by listen_fuzz:
-// corpus/listen/regression-gzip-cut-then-garbage).
-TEST(LineInput, GivesOutputZlibHoldsAfterTheLastInputByte) {
-  const std::size_t trailer = 8;  // CRC-32 and size: no output comes from them
-  for (int repeats = 1; repeats <= 40; ++repeats) {
-    // Ends in a long repeat, so the member's last code is a match.
-    const std::string text = "x " + std::to_string(repeats) + "\n" + std::string(repeats * 7, 'a') + " 1\n";
-    const std::string compressed = testing::gzip(text);
-    const std::string_view deflated = std::string_view(compressed).substr(0, compressed.size() - trailer);
-    for (const std::size_t scratch_size : {std::size_t{1}, std::size_t{7}, std::size_t{64}}) {
-      for (const std::size_t piece : {std::size_t{1}, std::size_t{5}, deflated.size()}) {
-        SCOPED_TRACE(std::to_string(repeats) + " repeats, scratch " + std::to_string(scratch_size) +
-                     ", piece " + std::to_string(piece));
-        std::string scratch(scratch_size, '\0');
-        LineInput input(1000, scratch);
-        input.start(true, 0);
-        Collect collect;
-        std::size_t budget = 1 << 20;
-        for (std::size_t offset = 0; offset < deflated.size(); offset += piece) {
-          ASSERT_EQ(input.feed(deflated.substr(offset, piece), collect, budget), LineInput::Outcome::ok);
-          EXPECT_FALSE(input.has_leftover());
-        }
-        ASSERT_EQ(collect.lines.size(), 2u);  // before the trailer arrives
-        EXPECT_EQ(collect.lines.back(), std::string(repeats * 7, 'a') + " 1");
-        ASSERT_EQ(input.feed(std::string_view(compressed).substr(deflated.size()), collect, budget),
-                  LineInput::Outcome::ok);
-        EXPECT_TRUE(input.finish([](std::string_view, std::uint64_t) {}));
-        EXPECT_EQ(collect.lines.size(), 2u);
-
-        // The same stream with garbage in place of its trailer: corrupt, however small the buffer.
-        input.start(true, 0);
-        std::string damaged(deflated);
-        damaged += "\xff\xff\xff\xff\xff\xff\xff\xff";
-        EXPECT_EQ(input.feed(damaged, collect, budget), LineInput::Outcome::corrupt);
-      }
-    }
-  }
-}
-
-TEST(LineInput, StopsAGzipBombAtTheLimit) {
-  std::string scratch(64 * 1024, '\0');
-  LineInput input(1000, scratch);
-  const std::string bomb = testing::gzip_zeros(64 << 20);
-  input.start(true, 1 << 20);
-  Collect collect;
-  LineInput::Outcome outcome = LineInput::Outcome::ok;
-  std::size_t budget = 1 << 30;
-  outcome = input.feed(bomb, collect, budget);
-  EXPECT_EQ(outcome, LineInput::Outcome::too_large);
-  EXPECT_LE(input.decoded_bytes(), (1u << 20) + scratch.size());
-}
-
-TEST(LineInput, ReportsCorruptAndTruncatedGzip) {
-  std::string scratch(4096, '\0');
-  LineInput input(1000, scratch);
-  Collect collect;
-  std::size_t budget = 1 << 20;
-  input.start(true, 0);
-  EXPECT_EQ(input.feed("\x1f\x8bnot really gzip at all", collect, budget), LineInput::Outcome::corrupt);
-  EXPECT_FALSE(input.error().empty());
-
-  const std::string compressed = testing::gzip("a 1\nb 2\n");
-  input.start(true, 0);
-  EXPECT_EQ(input.feed(compressed.substr(0, compressed.size() - 4), collect, budget), LineInput::Outcome::ok);
-  EXPECT_FALSE(input.finish([](std::string_view, std::uint64_t) {}));
-
-  // Concatenated members are read one after the other.
-  collect.lines.clear();
-  input.start(true, 0);
-  EXPECT_EQ(input.feed(testing::gzip("a 1\n") + testing::gzip("b 2\n"), collect, budget),
-            LineInput::Outcome::ok);
-  EXPECT_TRUE(input.finish([](std::string_view, std::uint64_t) {}));
-  EXPECT_EQ(collect.lines, (std::vector<std::string>{"a 1", "b 2"}));
 }
 
 TEST(EventJson, FormatsTheCanonicalEventLine) {

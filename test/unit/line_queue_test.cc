@@ -3,16 +3,28 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 namespace wavefront::queue {
 namespace {
 
 using namespace std::chrono_literals;
 
+// Every test runs twice: with per-thread staging off (each push under the queue's mutex) and on.
+std::size_t g_staging_bytes = 0;
+
+class LineQueueModes : public ::testing::TestWithParam<std::size_t> {
+ protected:
+  void SetUp() override { g_staging_bytes = GetParam(); }
+};
+
 QueueBounds bounds(std::size_t max_items, std::size_t max_bytes, std::size_t batch_items,
                    OverflowPolicy policy = OverflowPolicy::drop) {
-  return QueueBounds{max_items, max_bytes, batch_items, 1 << 20, policy, 50ms};
+  return QueueBounds{max_items, max_bytes, batch_items, 1 << 20, policy, 50ms, g_staging_bytes};
 }
 
 Status push(LineQueue& queue, std::string_view line) {
@@ -25,7 +37,7 @@ void expect_identity(const LineQueue& queue) {
   EXPECT_EQ(stats.accepted, stats.delivered + stats.queued + stats.dropped);
 }
 
-TEST(LineQueue, RefusesBeyondItemAndByteBounds) {
+TEST_P(LineQueueModes, RefusesBeyondItemAndByteBounds) {
   LineQueue by_items(bounds(2, 1000, 10));
   EXPECT_TRUE(push(by_items, "a\n").ok());
   EXPECT_TRUE(push(by_items, "b\n").ok());
@@ -39,7 +51,7 @@ TEST(LineQueue, RefusesBeyondItemAndByteBounds) {
   expect_identity(by_bytes);
 }
 
-TEST(LineQueue, SealsBatchesAtTheirBoundAndSignalsReadiness) {
+TEST_P(LineQueueModes, SealsBatchesAtTheirBoundAndSignalsReadiness) {
   LineQueue queue(bounds(100, 1000, 2));
   bool ready = false;
   queue.push("a\n", 1, *Clock::system(), ready);
@@ -52,7 +64,7 @@ TEST(LineQueue, SealsBatchesAtTheirBoundAndSignalsReadiness) {
   EXPECT_FALSE(queue.take(batch, false)) << "nothing full is left";
 }
 
-TEST(LineQueue, LeftoversGoBackToTheFrontAndStayCounted) {
+TEST_P(LineQueueModes, LeftoversGoBackToTheFrontAndStayCounted) {
   LineQueue queue(bounds(100, 1000, 3));
   for (std::string_view line : {"1\n", "2\n", "3\n", "4\n"}) ASSERT_TRUE(push(queue, line).ok());
   Batch batch;
@@ -76,7 +88,7 @@ TEST(LineQueue, LeftoversGoBackToTheFrontAndStayCounted) {
   expect_identity(queue);
 }
 
-TEST(LineQueue, BlockPolicyWaitsForRoom) {
+TEST_P(LineQueueModes, BlockPolicyWaitsForRoom) {
   LineQueue queue(bounds(1, 1000, 1, OverflowPolicy::block));
   ASSERT_TRUE(push(queue, "a\n").ok());
   std::thread consumer([&] {
@@ -92,20 +104,138 @@ TEST(LineQueue, BlockPolicyWaitsForRoom) {
   expect_identity(queue);
 }
 
-TEST(LineQueue, BlockPolicyGivesUpAfterItsTimeout) {
+TEST_P(LineQueueModes, BlockPolicyGivesUpAfterItsTimeout) {
   LineQueue queue(bounds(1, 1000, 1, OverflowPolicy::block));
   ASSERT_TRUE(push(queue, "a\n").ok());
   EXPECT_EQ(push(queue, "b\n").code(), ErrorCode::queue_full);
   expect_identity(queue);
 }
 
-TEST(LineQueue, ClosedQueueRefusesAndWakesBlockedProducers) {
+TEST_P(LineQueueModes, ClosedQueueRefusesAndWakesBlockedProducers) {
   LineQueue queue(bounds(1, 1000, 1, OverflowPolicy::block));
   ASSERT_TRUE(push(queue, "a\n").ok());
   queue.close();
   EXPECT_EQ(push(queue, "b\n").code(), ErrorCode::closed);
   expect_identity(queue);
 }
+
+// Producers that come and go while the flusher takes batches and another thread snapshots: every
+// snapshot keeps the identity, and nothing staged by a thread that exited is lost.
+TEST_P(LineQueueModes, IdentityHoldsWithThreadsThatComeAndGo) {
+  LineQueue queue(bounds(1'000'000, 64 << 20, 100));
+  constexpr int kRounds = 4;
+  constexpr int kThreadsPerRound = 3;
+  constexpr int kLinesPerThread = 2000;
+  std::atomic<bool> producing{true};
+  std::atomic<std::uint64_t> identity_failures{0};
+  std::thread observer([&] {
+    while (producing.load()) {
+      const TypeStats stats = queue.snapshot();
+      if (stats.accepted != stats.delivered + stats.queued + stats.dropped) ++identity_failures;
+    }
+  });
+  std::uint64_t delivered = 0;
+  std::thread flusher([&] {
+    Batch batch;
+    bool include_open = false;
+    for (;;) {
+      const bool more = producing.load();
+      while (queue.take(batch, include_open)) {
+        delivered += batch.items;
+        queue.complete(batch, batch.items, batch.lines.size(), 0, 0, DropReason::rejected);
+      }
+      include_open = !include_open;
+      if (!more) break;
+    }
+    while (queue.take(batch, true)) {
+      delivered += batch.items;
+      queue.complete(batch, batch.items, batch.lines.size(), 0, 0, DropReason::rejected);
+    }
+  });
+  for (int round = 0; round < kRounds; ++round) {
+    std::vector<std::thread> producers;
+    for (int thread = 0; thread < kThreadsPerRound; ++thread) {
+      producers.emplace_back([&] {
+        for (int line = 0; line < kLinesPerThread; ++line) EXPECT_TRUE(push(queue, "cpu 1 source=a\n").ok());
+      });
+    }
+    for (std::thread& producer : producers) producer.join();
+  }
+  producing.store(false);
+  flusher.join();
+  observer.join();
+  const TypeStats stats = queue.snapshot();
+  constexpr std::uint64_t kTotal = std::uint64_t{kRounds} * kThreadsPerRound * kLinesPerThread;
+  EXPECT_EQ(identity_failures.load(), 0u);
+  EXPECT_EQ(stats.accepted, kTotal);
+  EXPECT_EQ(stats.delivered, kTotal);
+  EXPECT_EQ(delivered, kTotal);
+  EXPECT_EQ(stats.queued, 0u);
+  EXPECT_EQ(stats.queued_bytes, 0u);
+}
+
+// The bound is shared: what one thread has staged leaves no room for another's lines.
+TEST_P(LineQueueModes, OverflowPolicyAppliesPerThreadAgainstTheSharedBound) {
+  LineQueue queue(bounds(100, 1 << 20, 1000));
+  std::thread first([&] {
+    for (int line = 0; line < 100; ++line) EXPECT_TRUE(push(queue, "a\n").ok());
+  });
+  first.join();
+  std::thread second([&] { EXPECT_EQ(push(queue, "b\n").code(), ErrorCode::queue_full); });
+  second.join();
+  EXPECT_EQ(push(queue, "c\n").code(), ErrorCode::queue_full);
+  const TypeStats stats = queue.snapshot();
+  EXPECT_EQ(stats.queued, 100u);
+  EXPECT_EQ(stats.dropped_by_reason[static_cast<std::size_t>(DropReason::queue_full)], 2u);
+  expect_identity(queue);
+  // Once the flusher has taken and delivered the lines, there is room again for any thread.
+  Batch batch;
+  ASSERT_TRUE(queue.take(batch, true));
+  EXPECT_EQ(batch.items, 100u);
+  queue.complete(batch, batch.items, batch.lines.size(), 0, 0, DropReason::rejected);
+  std::thread third([&] { EXPECT_TRUE(push(queue, "d\n").ok()); });
+  third.join();
+  expect_identity(queue);
+}
+
+// A thread still alive with lines staged: another thread's flush sees them (accepted_sequence) and
+// the flusher's take(include_open) collects them, in the thread's order.
+TEST_P(LineQueueModes, FlushFromAnotherThreadSeesStagedLines) {
+  LineQueue queue(bounds(1000, 1 << 20, 1000));
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool pushed = false;
+  bool done = false;
+  std::thread producer([&] {
+    EXPECT_TRUE(push(queue, "1\n").ok());
+    EXPECT_TRUE(push(queue, "2\n").ok());
+    std::unique_lock<std::mutex> lock(mutex);
+    pushed = true;
+    changed.notify_all();
+    changed.wait(lock, [&] { return done; });  // stays alive: its stage is not abandoned
+  });
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    changed.wait(lock, [&] { return pushed; });
+  }
+  EXPECT_EQ(queue.accepted_sequence(), 2u);
+  EXPECT_EQ(queue.snapshot().queued, 2u);
+  Batch batch;
+  ASSERT_TRUE(queue.take(batch, true));
+  EXPECT_EQ(batch.lines, "1\n2\n");
+  queue.complete(batch, 2, 4, 0, 0, DropReason::rejected);
+  EXPECT_EQ(queue.finished_sequence(), 2u);
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    done = true;
+  }
+  changed.notify_all();
+  producer.join();
+  expect_identity(queue);
+}
+
+INSTANTIATE_TEST_SUITE_P(StagingOffAndOn, LineQueueModes,
+                         ::testing::Values(std::size_t{0}, std::size_t{4096}));
 
 }  // namespace
 }  // namespace wavefront::queue

@@ -19,10 +19,10 @@
 #include <string>
 #include <vector>
 
+#include "input/byte_source.h"
+#include "input/line_source.h"
 #include "wavefront/line_reader.h"
 #include "wfsend/commands.h"
-#include "wfsend/import/input.h"
-#include "wfsend/import/line_input.h"
 
 namespace wfsend {
 namespace {
@@ -82,30 +82,30 @@ class Linter {
   // Returns false if the file cannot be read.
   bool lint(const std::string& path) {
     const std::string shown = path == "-" ? "<stdin>" : path;
-    auto file = import::InputFile::open(path);
+    auto file = input::InputFile::open(path);
     if (!file.ok()) {
       std::cerr << "wfsend lint: " << file.status().message() << "\n";
       return false;
     }
-    import::LineInput lines(**file, kMaxLine);
+    input::LineSource lines(**file, kMaxLine);
     std::string_view line;
     bool ok = true;
     for (bool more = true; more;) {
       switch (lines.next(line)) {
-        case import::LineInput::Result::line:
+        case input::LineSource::Result::line:
           check(shown, lines.line_number(), line);
           break;
-        case import::LineInput::Result::too_long:
+        case input::LineSource::Result::too_long:
           ++lines_;
           report(shown, lines.line_number(), kMaxLine + 1, "line_too_long",
                  "the line is longer than " + std::to_string(kMaxLine) + " bytes");
           break;
-        case import::LineInput::Result::error:
+        case input::LineSource::Result::error:
           std::cerr << "wfsend lint: " << shown << ": " << lines.error() << "\n";
           ok = false;
           more = false;
           break;
-        case import::LineInput::Result::end:
+        case input::LineSource::Result::end:
           more = false;
           break;
       }

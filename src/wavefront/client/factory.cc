@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "wavefront/client/transport_registry.h"
 #include "wavefront/client_factory.h"
 #include "wavefront/format/utf8.h"
 #include "wavefront/http_client.h"
@@ -23,6 +24,18 @@ SenderHandle make_one(const SenderUrl& url, const SenderConfig& settings) {
     settings.logger->log(
         LogLevel::warning,
         "the token in " + url.redacted() + " is ignored: it would travel in clear; use https:// to send it");
+  }
+  if (url.kind == SenderUrl::Kind::registered) {
+    const SchemeHandler handler = client::find_scheme_handler(url.scheme);
+    if (!handler)
+      return Status(ErrorCode::invalid_argument, "no transport is registered for " + url.scheme + "://");
+    auto make_transport = handler(url, settings);
+    if (!make_transport.ok()) return make_transport.status();
+    // unix:// talks to a local proxy: its self-metrics are a proxy client's.
+    auto sender = client::make_sender_over(std::move(make_transport).value(), settings,
+                                           url.scheme == "unix" ? "proxy" : url.scheme);
+    if (!sender.ok()) return sender.status();
+    return SenderHandle(std::unique_ptr<Sender>(std::move(sender).value()));
   }
   if (url.kind == SenderUrl::Kind::proxy_tcp) {
     ProxyClientConfig config;

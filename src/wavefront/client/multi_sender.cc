@@ -113,6 +113,7 @@ SenderStats MultiSender::stats() const {
       }
       sum.report_errors += part.report_errors;
       sum.possibly_lost += part.possibly_lost;
+      sum.resent += part.resent;
       sum.capacity_items += part.capacity_items;
       sum.capacity_bytes += part.capacity_bytes;
       for (const auto& [code, count] : part.responses) sum.responses[code] += count;

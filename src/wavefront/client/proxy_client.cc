@@ -53,6 +53,7 @@ transport::TcpTransportConfig transport_config(const ProxyClientConfig& config) 
   tcp.reconnect_backoff_max = config.retry_backoff_max;
   tcp.gzip = config.gzip;
   tcp.gzip_level = config.gzip_level;
+  tcp.resend_window_bytes = config.resend_window_bytes;
   return tcp;
 }
 

@@ -1,8 +1,11 @@
 // QueuedSender forwards every call to the shared SenderCore; see include/wavefront/queued_sender.h.
 #include "wavefront/queued_sender.h"
 
+#include <algorithm>
+
 #include "wavefront/client/core_handle.h"
 #include "wavefront/client/sender_core.h"
+#include "wavefront/format.h"
 
 namespace wavefront {
 
@@ -19,6 +22,38 @@ FlushResult QueuedSender::flush(std::chrono::milliseconds timeout) { return core
 FlushResult QueuedSender::close(std::chrono::milliseconds timeout) { return core().close(timeout); }
 std::uint64_t QueuedSender::failure_count() const { return handle_->core().failure_count(); }
 SenderStats QueuedSender::stats() const { return handle_->core().stats(); }
+
+Expected<Series> QueuedSender::series(std::string_view name, Tags tags, std::string_view source,
+                                      SeriesKind kind) {
+  // Format the point twice with values that differ in one digit: the text around that digit is the
+  // series' formatted name, source and tags, validated exactly as a send would.
+  const FormatOptions& options = core().format_options();
+  const auto format = [&](std::string& out, double value) {
+    return kind == SeriesKind::metric
+               ? format_metric(out, name, value, std::nullopt, source, tags, options)
+               : format_delta_counter(out, name, value, std::nullopt, source, tags, options);
+  };
+  std::string one;
+  std::string two;
+  if (Status status = format(one, 1); !status.ok()) return status;
+  if (Status status = format(two, 2); !status.ok()) return status;
+  const auto differ = std::mismatch(one.begin(), one.end(), two.begin(), two.end());
+  const auto at = static_cast<std::size_t>(differ.first - one.begin());
+  if (one.size() != two.size() || at >= one.size() ||
+      one.compare(at + 1, std::string::npos, two, at + 1) != 0) {
+    return Status(ErrorCode::invalid_argument, "could not pre-format the series " + std::string(name));
+  }
+  auto line = std::make_shared<SeriesLine>();
+  line->before_value = one.substr(0, at);
+  line->after_timestamp = one.substr(at + 1);
+  line->kind = kind;
+  return Series(this, std::move(line));
+}
+
+Status Series::send(double value, Timestamp timestamp) const {
+  if (line_ == nullptr) return Status(ErrorCode::invalid_argument, "send on an empty Series handle");
+  return sender_->core().send_series(*line_, value, timestamp);
+}
 
 std::string_view data_type_name(DataType type) noexcept {
   switch (type) {

@@ -2,6 +2,10 @@
 #include "wavefront/client/sender_core.h"
 
 #include <algorithm>
+#include <cmath>
+
+#include "wavefront/format/fields.h"
+#include "wavefront/format/numbers.h"
 
 namespace wavefront::client {
 namespace {
@@ -11,6 +15,7 @@ constexpr auto kFlusherMaxSleep = Milliseconds(100);  // re-check the (possibly 
 // How long past its own deadline a close() waits for another thread's close to finish: the flusher
 // notices a moved deadline within one wait slice of the transports.
 constexpr auto kCloseSlack = Milliseconds(100);
+constexpr std::size_t kMaxStagingBytes = std::size_t{64} * 1024 * 1024;
 
 std::array<internal::Backoff, kDataTypeCount> make_backoffs(const SenderConfig& config) {
   const auto seed = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
@@ -22,7 +27,8 @@ std::array<internal::Backoff, kDataTypeCount> make_backoffs(const SenderConfig& 
 
 queue::QueueBounds bounds_of(const SenderConfig& config) {
   return queue::QueueBounds{config.max_queue_items, config.max_queue_bytes, config.batch_items,
-                            config.batch_bytes,     config.overflow_policy, config.block_timeout};
+                            config.batch_bytes,     config.overflow_policy, config.block_timeout,
+                            config.staging_bytes};
 }
 
 Status out_of_range(const char* field, const std::string& rule) {
@@ -42,6 +48,9 @@ Status validate_sender_config(const SenderConfig& config) {
     return out_of_range("batch_bytes", "must be between 1024 and max_queue_bytes");
   }
   if (config.block_timeout < Milliseconds(0)) return out_of_range("block_timeout", "must not be negative");
+  if (config.staging_bytes != 0 && (config.staging_bytes < 1024 || config.staging_bytes > kMaxStagingBytes)) {
+    return out_of_range("staging_bytes", "must be 0 (no staging) or between 1024 and 67108864");
+  }
   if (config.retry_backoff_initial <= Milliseconds(0) ||
       config.retry_backoff_max < config.retry_backoff_initial) {
     return out_of_range("retry_backoff_initial", "must be positive and at most retry_backoff_max");
@@ -65,7 +74,7 @@ SenderCore::SenderCore(const SenderConfig& config, ClientIdentity identity,
       transport_(make_transport(log_)),
       backoff_(make_backoffs(config)),
       started_(clock_->now()) {
-  for (auto& queue : queues_) queue = std::make_unique<queue::LineQueue>(bounds_of(config));
+  for (auto& queue : queues_) queue = std::make_unique<queue::LineQueue>(bounds_of(config), clock_);
   register_self_metrics();
   flusher_.start([this] { run(); });
 }
@@ -80,7 +89,10 @@ SenderCore::~SenderCore() {
 
 Status SenderCore::refuse_unrouted(DataType type, std::size_t items) {
   queue_for(type).count_dropped_unqueued(items, DropReason::not_configured);
-  return Status(ErrorCode::not_configured, transport_->route_hint(type));
+  Status status(ErrorCode::not_configured, transport_->route_hint(type));
+  log_.log(LogLevel::warning, internal::LogKind::data_dropped,
+           [&] { return "dropping " + std::string(data_type_name(type)) + ": " + status.message(); });
+  return status;
 }
 
 Status SenderCore::submit(const FormattedLines& lines) {
@@ -111,6 +123,30 @@ void SenderCore::wake_flusher() {
     batch_ready_ = true;
   }
   wake_.notify_one();
+}
+
+Status SenderCore::send_series(const SeriesLine& line, double value, Timestamp timestamp) {
+  const bool delta = line.kind == SeriesKind::delta_counter;
+  if (!std::isfinite(value) || (delta && value < 0)) {
+    queue_for(DataType::metric).count_invalid();
+    if (!std::isfinite(value))
+      return format::check_finite(value, delta ? "delta counter value" : "metric value");
+    return Status(ErrorCode::negative_delta,
+                  "delta counter series has a negative value; deltas must not be negative");
+  }
+  if (delta && value == 0) return Status();  // valid, nothing to send
+  thread_local std::string t_series;         // reused: a series send allocates nothing once warm
+  t_series.clear();
+  t_series.append(line.before_value);
+  format::append_double(t_series, value);
+  if (timestamp.has_value()) {
+    if (Status status = format::append_timestamp(t_series, timestamp, "timestamp"); !status.ok()) {
+      queue_for(DataType::metric).count_invalid();
+      return status;
+    }
+  }
+  t_series.append(line.after_timestamp);
+  return enqueue(DataType::metric, t_series, 1);
 }
 
 FlushResult SenderCore::flush(Milliseconds timeout) {
@@ -156,6 +192,7 @@ FlushResult SenderCore::close(Milliseconds timeout) {
   lock.unlock();
   wake_.notify_one();
   flusher_.join();  // the flusher gives up at the abort deadline (every wait re-reads it)
+  for (auto& queue : queues_) queue->finalize();
   FlushResult result;
   for (const auto& queue : queues_) {
     const TypeStats stats = queue->snapshot();

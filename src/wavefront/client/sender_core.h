@@ -28,6 +28,7 @@
 #include "wavefront/queue/line_queue.h"
 #include "wavefront/sender.h"
 #include "wavefront/sender_config.h"
+#include "wavefront/series.h"
 #include "wavefront/transport/transport.h"
 
 namespace wavefront::client {
@@ -57,6 +58,9 @@ class SenderCore final : public Sender {
 
   // The lines of one typed send (sender.h): counted as invalid when refused, else queued.
   Status submit(const FormattedLines& lines) override;
+  // One point of a pre-registered series: checks value and timestamp, writes them between the
+  // series' formatted parts and queues the line.
+  Status send_series(const SeriesLine& line, double value, Timestamp timestamp);
   FlushResult flush(std::chrono::milliseconds timeout) override;
   // Safe from any number of threads at once: the first caller stops the flusher; the others wait for
   // it until their own deadline (an earlier deadline also shortens the close under way) and return

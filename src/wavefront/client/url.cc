@@ -5,6 +5,7 @@
 #include <string>
 
 #include "wavefront/client_factory.h"
+#include "wavefront/transport.h"
 
 namespace wavefront {
 namespace {
@@ -16,10 +17,14 @@ Status bad_url(std::string_view shown, const std::string& problem) {
 }  // namespace
 
 std::string SenderUrl::redacted() const {
-  std::string scheme =
+  if (kind == Kind::registered) {
+    const std::size_t at = target.rfind('@');
+    return scheme + "://" + (at == std::string::npos ? target : "***" + target.substr(at));
+  }
+  const std::string prefix =
       kind == Kind::direct_https ? "https://" : (kind == Kind::proxy_tcp ? "tcp://" : "http://");
   const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  std::string shown = scheme + (token.empty() ? "" : "***@") + shown_host + ":" + std::to_string(port);
+  std::string shown = prefix + (token.empty() ? "" : "***@") + shown_host + ":" + std::to_string(port);
   const std::pair<const char*, std::optional<std::uint16_t>> ports[] = {
       {"distribution_port", distribution_port}, {"tracing_port", tracing_port}, {"event_port", event_port}};
   char separator = '?';
@@ -98,10 +103,16 @@ Expected<SenderUrl> parse_sender_url(std::string_view url) {
     default_port = 443;
   } else if (scheme == "tcp") {
     parsed.kind = SenderUrl::Kind::proxy_tcp;
+  } else if (transport_scheme_known(scheme)) {
+    parsed.kind = SenderUrl::Kind::registered;
+    parsed.target = std::string(url.substr(scheme_end + 3));
+    for (const char c : scheme) parsed.scheme += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return parsed;
   } else {
     return bad_url(shown, "unsupported scheme \"" + std::string(scheme) +
-                              "\"; use proxy://, http://, https:// or tcp://");
+                              "\"; use proxy://, http://, https://, tcp://, unix:// or a registered scheme");
   }
+  parsed.scheme = std::string(scheme);
   std::string_view rest = url.substr(scheme_end + 3);
   std::string_view query;
   if (const std::size_t question = rest.find('?'); question != std::string_view::npos) {

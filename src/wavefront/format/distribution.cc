@@ -30,12 +30,14 @@ Status write_centroids(std::string& out, Centroids centroids, std::size_t& writt
   for (std::size_t index = 0; index < centroids.size(); ++index) {
     const Centroid centroid = centroids[index];
     if (!std::isfinite(centroid.mean)) {
-      return format::check_finite(centroid.mean, "centroid " + std::to_string(index) + " mean");
+      return format::check_finite(centroid.mean, "centroid " + std::to_string(index) + " mean")
+          .at(Field::centroids, index);
     }
     if (centroid.count < 0 || centroid.count > kMaxCentroidCount) {
       return Status(ErrorCode::invalid_centroid, "centroid " + std::to_string(index) + " count is " +
                                                      std::to_string(centroid.count) +
-                                                     "; counts must be between 0 and 2147483647");
+                                                     "; counts must be between 0 and 2147483647")
+          .at(Field::centroids, index);
     }
     if (centroid.count == 0) continue;
     if (have_pending && pending.mean == centroid.mean &&
@@ -60,23 +62,30 @@ Status write_distribution(std::string& out, std::string_view name, Centroids cen
   const Timestamp seconds = timestamp.unit() == Timestamp::Unit::milliseconds
                                 ? Timestamp::from_seconds(timestamp.seconds())
                                 : timestamp;
-  if (Status status = format::append_timestamp(out, seconds, "timestamp"); !status.ok()) return status;
+  if (Status status = format::append_timestamp(out, seconds, "timestamp"); !status.ok()) {
+    return status.at(Field::timestamp);
+  }
   std::size_t written = 0;
   if (Status status = write_centroids(out, centroids, written); !status.ok()) return status;
   if (written == 0) {
     return Status(ErrorCode::empty_histogram, "distribution " + format::quote_for_message(name) +
-                                                  " has no centroid with a positive count");
+                                                  " has no centroid with a positive count")
+        .at(Field::centroids);
   }
   if (granularities.empty()) {
     return Status(ErrorCode::empty_histogram, "distribution " + format::quote_for_message(name) +
-                                                  " has no granularity (minute, hour or day)");
+                                                  " has no granularity (minute, hour or day)")
+        .at(Field::granularities);
   }
   out += " \"";
   const format::FieldRules name_rules{"distribution name", ErrorCode::invalid_name,
                                       options.limits.max_name_length, ErrorCode::name_too_long};
-  if (Status status = format::write_metric_name(out, name, "", name_rules); !status.ok()) return status;
+  if (Status status = format::write_metric_name(out, name, "", name_rules); !status.ok()) {
+    return status.at(Field::name);
+  }
   out += "\" source=\"";
-  if (Status status = format::write_source(out, source, options); !status.ok()) return status;
+  if (Status status = format::write_source(out, source, options); !status.ok())
+    return status.at(Field::source);
   out += '"';
   if (Status status = format::append_tags(out, tags, format::point_tag_rules(options.limits)); !status.ok()) {
     return status;

@@ -31,10 +31,13 @@ const format::TagRules kAnnotationRules{"event annotation",
 
 // Start must be positive; an end that is 0 or not after the start makes an instant event.
 Status event_times(std::int64_t start_ms, std::int64_t end_ms, std::int64_t& effective_end) {
-  if (Status status = format::check_timestamp(start_ms, "event start_ms"); !status.ok()) return status;
+  if (Status status = format::check_timestamp(start_ms, "event start_ms"); !status.ok()) {
+    return status.at(Field::start_ms);
+  }
   if (start_ms == std::numeric_limits<std::int64_t>::max()) {
     return Status(ErrorCode::invalid_timestamp,
-                  "event start_ms is the largest 64-bit integer; no end can follow it");
+                  "event start_ms is the largest 64-bit integer; no end can follow it")
+        .at(Field::start_ms);
   }
   effective_end = end_ms > start_ms ? end_ms : start_ms + 1;
   return Status();
@@ -50,15 +53,20 @@ Status write_event_line(std::string& out, std::string_view name, std::int64_t st
   out += ' ';
   format::append_int(out, effective_end);
   out += " \"";
-  if (Status status = format::write_value(out, name, kEventName); !status.ok()) return status;
+  if (Status status = format::write_value(out, name, kEventName); !status.ok()) return status.at(Field::name);
   out += '"';
-  if (Status status = format::append_tags(out, annotations, kAnnotationRules); !status.ok()) return status;
+  if (Status status = format::append_tags(out, annotations, kAnnotationRules); !status.ok()) {
+    return status.at(Field::annotations, status.index());
+  }
   out += " host=\"";
-  if (Status status = format::write_source(out, source, options); !status.ok()) return status;
+  if (Status status = format::write_source(out, source, options); !status.ok())
+    return status.at(Field::source);
   out += '"';
-  for (std::string_view tag : tags) {
+  for (std::size_t index = 0; index < tags.size(); ++index) {
     out += " tag=\"";
-    if (Status status = format::write_value(out, tag, kEventTag); !status.ok()) return status;
+    if (Status status = format::write_value(out, tags[index], kEventTag); !status.ok()) {
+      return status.at(Field::tags, index);
+    }
     out += '"';
   }
   out += '\n';
@@ -80,7 +88,7 @@ Status write_json_annotations(std::string& out, Tags annotations) {
   // value of each key in JSON form. Events are rare: the scratch allocations do not matter.
   std::string scratch;
   if (Status status = format::append_tags(scratch, annotations, kAnnotationRules); !status.ok())
-    return status;
+    return status.at(Field::annotations, status.index());
   std::vector<std::string> keys;
   keys.reserve(annotations.size());
   for (const Tag annotation : annotations) {
@@ -104,7 +112,7 @@ Status write_json_annotations(std::string& out, Tags annotations) {
     const format::FieldRules value_rules{"event annotation value", ErrorCode::invalid_tag_value, kNoLimit,
                                          ErrorCode::tag_value_too_long};
     if (Status status = write_json_value(out, annotations[index].value, value_rules); !status.ok())
-      return status;
+      return status.at(Field::annotations, index);
   }
   out += '}';
   return Status();
@@ -116,17 +124,21 @@ Status write_event_json(std::string& out, std::string_view name, std::int64_t st
   std::int64_t effective_end = 0;
   if (Status status = event_times(start_ms, end_ms, effective_end); !status.ok()) return status;
   out += "{\"name\":";
-  if (Status status = write_json_value(out, name, kEventName); !status.ok()) return status;
+  if (Status status = write_json_value(out, name, kEventName); !status.ok()) return status.at(Field::name);
   out += ",\"annotations\":";
   if (Status status = write_json_annotations(out, annotations); !status.ok()) return status;
   out += ",\"hosts\":[\"";
-  if (Status status = format::write_source(out, source, options, /*json=*/true); !status.ok()) return status;
+  if (Status status = format::write_source(out, source, options, /*json=*/true); !status.ok()) {
+    return status.at(Field::source);
+  }
   out += "\"],\"tags\":[";
   bool first = true;
-  for (std::string_view tag : tags) {
+  for (std::size_t index = 0; index < tags.size(); ++index) {
     if (!first) out += ',';
     first = false;
-    if (Status status = write_json_value(out, tag, kEventTag); !status.ok()) return status;
+    if (Status status = write_json_value(out, tags[index], kEventTag); !status.ok()) {
+      return status.at(Field::tags, index);
+    }
   }
   out += "],\"startTime\":";
   format::append_int(out, start_ms);

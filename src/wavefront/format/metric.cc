@@ -20,7 +20,7 @@ Status refuse_delta(std::string_view name, double value, bool zero_allowed) {
                         (zero_allowed ? "; deltas must not be negative"
                                       : "; a name starting with a delta sign makes "
                                         "a delta counter, whose value must be > 0");
-  return Status(ErrorCode::negative_delta, std::move(message));
+  return Status(ErrorCode::negative_delta, std::move(message)).at(Field::value);
 }
 
 Status write_point(std::string& out, std::string_view name, double value, Timestamp timestamp,
@@ -31,19 +31,24 @@ Status write_point(std::string& out, std::string_view name, double value, Timest
                                       options.limits.max_name_length, ErrorCode::name_too_long};
   out += '"';
   const std::string_view prefix = (kind == PointKind::delta_counter && !named_delta) ? kDeltaPrefix : "";
-  if (Status status = format::write_metric_name(out, name, prefix, name_rules); !status.ok()) return status;
+  if (Status status = format::write_metric_name(out, name, prefix, name_rules); !status.ok()) {
+    return status.at(Field::name);
+  }
   if (Status status = format::check_finite(value, delta ? "delta counter value" : "metric value");
       !status.ok()) {
-    return status;
+    return status.at(Field::value);
   }
   if (kind == PointKind::delta_counter ? value < 0 : (named_delta && !(value > 0))) {
     return refuse_delta(name, value, kind == PointKind::delta_counter);
   }
   out.append("\" ", 2);
   format::append_double(out, value);
-  if (Status status = format::append_timestamp(out, timestamp, "timestamp"); !status.ok()) return status;
+  if (Status status = format::append_timestamp(out, timestamp, "timestamp"); !status.ok()) {
+    return status.at(Field::timestamp);
+  }
   out.append(" source=\"", 9);
-  if (Status status = format::write_source(out, source, options); !status.ok()) return status;
+  if (Status status = format::write_source(out, source, options); !status.ok())
+    return status.at(Field::source);
   out += '"';
   if (Status status = format::append_tags(out, tags, format::point_tag_rules(options.limits)); !status.ok()) {
     return status;

@@ -15,10 +15,12 @@ namespace {
 constexpr std::string_view kSpanReservedKeys[] = {"source", "host",   "tag",         "traceId",
                                                   "spanId", "parent", "followsFrom", "_spanLogs"};
 
-Status write_id(std::string& out, std::string_view id, std::string_view field) {
+Status write_id(std::string& out, std::string_view id, std::string_view field, Field argument,
+                std::size_t index = Status::kNoIndex) {
   if (format::append_uuid(out, id)) return Status();
   return Status(ErrorCode::invalid_id, std::string(field) + " must be a UUID in canonical 8-4-4-4-12 form: " +
-                                           format::quote_for_message(id));
+                                           format::quote_for_message(id))
+      .at(argument, index);
 }
 
 Status write_span_line(std::string& out, std::string_view name, std::int64_t start_ms,
@@ -30,25 +32,32 @@ Status write_span_line(std::string& out, std::string_view name, std::int64_t sta
     return Status(ErrorCode::too_many_tags,
                   "span " + format::quote_for_message(name) + " has " + std::to_string(annotations) +
                       " annotations (tags, parents, follows-from, _spanLogs); the limit is " +
-                      std::to_string(limits.max_span_annotations));
+                      std::to_string(limits.max_span_annotations))
+        .at(Field::tags);
   }
   out += '"';
   const format::FieldRules name_rules{"span name", ErrorCode::invalid_name, limits.max_span_name_length,
                                       ErrorCode::span_name_too_long};
-  if (Status status = format::write_value(out, name, name_rules); !status.ok()) return status;
+  if (Status status = format::write_value(out, name, name_rules); !status.ok()) return status.at(Field::name);
   out += "\" source=\"";
-  if (Status status = format::write_source(out, source, options); !status.ok()) return status;
+  if (Status status = format::write_source(out, source, options); !status.ok())
+    return status.at(Field::source);
   out += "\" traceId=";
-  if (Status status = write_id(out, trace_id, "trace_id"); !status.ok()) return status;
+  if (Status status = write_id(out, trace_id, "trace_id", Field::trace_id); !status.ok()) return status;
   out += " spanId=";
-  if (Status status = write_id(out, span_id, "span_id"); !status.ok()) return status;
-  for (std::string_view parent : parents) {
+  if (Status status = write_id(out, span_id, "span_id", Field::span_id); !status.ok()) return status;
+  for (std::size_t index = 0; index < parents.size(); ++index) {
     out += " parent=";
-    if (Status status = write_id(out, parent, "parent id"); !status.ok()) return status;
+    if (Status status = write_id(out, parents[index], "parent id", Field::parents, index); !status.ok()) {
+      return status;
+    }
   }
-  for (std::string_view follows : follows_from) {
+  for (std::size_t index = 0; index < follows_from.size(); ++index) {
     out += " followsFrom=";
-    if (Status status = write_id(out, follows, "follows_from id"); !status.ok()) return status;
+    if (Status status = write_id(out, follows_from[index], "follows_from id", Field::follows_from, index);
+        !status.ok()) {
+      return status;
+    }
   }
   const format::TagRules tag_rules{"span tag",
                                    limits.max_span_tag_key_length,
@@ -61,17 +70,21 @@ Status write_span_line(std::string& out, std::string_view name, std::int64_t sta
                                    0};
   if (Status status = format::append_tags(out, tags, tag_rules); !status.ok()) return status;
   if (has_logs) out += " \"_spanLogs\"=\"true\"";
-  if (Status status = format::check_timestamp(start_ms, "span start_ms"); !status.ok()) return status;
+  if (Status status = format::check_timestamp(start_ms, "span start_ms"); !status.ok()) {
+    return status.at(Field::start_ms);
+  }
   if (duration_ms < 0) {
     return Status(ErrorCode::invalid_timestamp,
-                  "span duration_ms is " + std::to_string(duration_ms) + "; durations must not be negative");
+                  "span duration_ms is " + std::to_string(duration_ms) + "; durations must not be negative")
+        .at(Field::duration_ms);
   }
   if (duration_ms >= start_ms) {
     return Status(ErrorCode::invalid_timestamp, "span duration_ms " + std::to_string(duration_ms) +
                                                     " is not smaller than start_ms " +
                                                     std::to_string(start_ms) +
                                                     " (the proxy would read it as an end time); start_ms is "
-                                                    "milliseconds since the epoch");
+                                                    "milliseconds since the epoch")
+        .at(Field::duration_ms);
   }
   out += ' ';
   format::append_int(out, start_ms);
@@ -101,7 +114,8 @@ Status write_span_logs_line(std::string& out, std::string_view span_line, std::s
   if (length > limits.max_span_logs_line_length) {
     return Status(ErrorCode::span_logs_too_long, "span-logs line is " + std::to_string(length) +
                                                      " characters (UTF-16 units); the limit is " +
-                                                     std::to_string(limits.max_span_logs_line_length));
+                                                     std::to_string(limits.max_span_logs_line_length))
+        .at(Field::span_logs);
   }
   out += '\n';
   return Status();
@@ -152,7 +166,8 @@ Status format::append_span_log_entries(std::string& out, SpanLogs span_logs,
     const SpanLog log = span_logs[index];
     if (index != 0) out += ',';
     if (require_positive_timestamps && log.timestamp_us <= 0) {
-      return format::check_timestamp(log.timestamp_us, "span log " + std::to_string(index) + " timestamp_us");
+      return format::check_timestamp(log.timestamp_us, "span log " + std::to_string(index) + " timestamp_us")
+          .at(Field::span_logs, index);
     }
     out += "{\"timestamp\":";
     format::append_int(out, log.timestamp_us);
@@ -163,13 +178,15 @@ Status format::append_span_log_entries(std::string& out, SpanLogs span_logs,
       out += '"';
       if (format::append_json_string(out, entry.key).problem != format::FieldProblem::none) {
         return format::problem_error(ErrorCode::invalid_tag_key, "span log field key",
-                                     format::FieldProblem::invalid_utf8, entry.key);
+                                     format::FieldProblem::invalid_utf8, entry.key)
+            .at(Field::span_logs, index);
       }
       out += "\":\"";
       if (format::append_json_string(out, entry.value).problem != format::FieldProblem::none) {
         return format::problem_error(ErrorCode::invalid_tag_value,
                                      "span log field value for key " + format::quote_for_message(entry.key),
-                                     format::FieldProblem::invalid_utf8, entry.value);
+                                     format::FieldProblem::invalid_utf8, entry.value)
+            .at(Field::span_logs, index);
       }
       out += '"';
     }

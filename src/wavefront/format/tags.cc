@@ -142,35 +142,39 @@ Status append_tags(std::string& out, Tags tags, const TagRules& rules) {
     out.append(" \"", 2);
     record.key_begin = out.size();
     const FieldWrite key = append_sanitized_name(out, tag.key);
-    if (key.problem != FieldProblem::none) return key_error(rules, tag.key, key.problem);
+    if (key.problem != FieldProblem::none)
+      return key_error(rules, tag.key, key.problem).at(Field::tags, index);
     record.key_length = out.size() - record.key_begin;
     const std::string_view sanitized_key = std::string_view(out).substr(record.key_begin, record.key_length);
     if (is_reserved(rules, sanitized_key)) {
       std::string message(rules.what);
       message +=
           " key " + quote_for_message(tag.key) + " is reserved; pass it through the dedicated argument";
-      return Status(ErrorCode::invalid_tag_key, std::move(message));
+      return Status(ErrorCode::invalid_tag_key, std::move(message)).at(Field::tags, index);
     }
     if (rules.refuse_digit_keys && only_digits(sanitized_key)) {
       std::string message(rules.what);
       message += " key " + quote_for_message(tag.key) +
                  " must not be only digits (the proxy would read it as the start time)";
-      return Status(ErrorCode::invalid_tag_key, std::move(message));
+      return Status(ErrorCode::invalid_tag_key, std::move(message)).at(Field::tags, index);
     }
     if (key.length > rules.max_key_length) {
       std::string field(rules.what);
       field += " key";
-      return too_long_error(ErrorCode::tag_key_too_long, field, key.length, rules.max_key_length, tag.key);
+      return too_long_error(ErrorCode::tag_key_too_long, field, key.length, rules.max_key_length, tag.key)
+          .at(Field::tags, index);
     }
     out.append("\"=\"", 3);
     const FieldWrite value = append_escaped_value(out, tag.value);
     if (value.problem != FieldProblem::none) {
       return problem_error(ErrorCode::invalid_tag_value, value_field(rules, tag.key), value.problem,
-                           tag.value);
+                           tag.value)
+          .at(Field::tags, index);
     }
     if (value.length > rules.max_value_length) {
       return too_long_error(ErrorCode::tag_value_too_long, value_field(rules, tag.key), value.length,
-                            rules.max_value_length, tag.value);
+                            rules.max_value_length, tag.value)
+          .at(Field::tags, index);
     }
     if (rules.max_combined_length != 0 && key.length + value.length > rules.max_combined_length) {
       std::string message(rules.what);
@@ -178,7 +182,7 @@ Status append_tags(std::string& out, Tags tags, const TagRules& rules) {
                  std::to_string(key.length + value.length) +
                  " characters (key + value, UTF-16 units); the limit is " +
                  std::to_string(rules.max_combined_length);
-      return Status(ErrorCode::tag_too_long, std::move(message));
+      return Status(ErrorCode::tag_too_long, std::move(message)).at(Field::tags, index);
     }
     out += '"';
     record.end = out.size();
@@ -189,7 +193,7 @@ Status append_tags(std::string& out, Tags tags, const TagRules& rules) {
   if (rules.max_count != 0 && count > rules.max_count) {
     std::string message = std::to_string(count) + " " + std::string(rules.what) +
                           "s (after merging repeated keys); the limit is " + std::to_string(rules.max_count);
-    return Status(ErrorCode::too_many_tags, std::move(message));
+    return Status(ErrorCode::too_many_tags, std::move(message)).at(Field::tags, rules.max_count);
   }
   return Status();
 }

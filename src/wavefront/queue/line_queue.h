@@ -1,19 +1,25 @@
 // The bounded queue of wire lines for one data type (private).
 //
-// Producers append whole lines under a short lock; the flusher takes batches, delivers them and
-// reports the outcome. Undelivered lines go back to the front, so delivery stays in order, and they
-// keep counting against the bounds: memory stays bounded however long the receiver is away. The
-// queue also keeps the data type's counters under the same lock, which is what makes
-// accepted == delivered + queued + dropped hold exactly in every snapshot.
+// Each producer thread appends whole lines to its own staging buffer (struct Stage, line_queue.cc) without
+// taking any lock shared with other threads; the space it uses comes from credit reserved in chunks from the
+// queue's item and byte budget, so the bounds hold exactly. A thread hands its staged lines to the
+// central part (sealed batches, under the queue's mutex) when they reach half its buffer or a batch;
+// the flusher also sweeps every thread's staged lines when it flushes, and the buffers of threads
+// that have exited. The flusher takes batches, delivers them and reports the outcome. Undelivered
+// lines go back to the front, so delivery stays in order, and they keep counting against the bounds.
+// accepted == delivered + queued + dropped holds exactly in every snapshot (see docs/design.md,
+// "The queue"). With staging_bytes 0 every push goes straight to the central part under the mutex.
 //
 // Thread-safety: push() from any thread; take()/complete() from the single flusher thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -41,11 +47,18 @@ struct QueueBounds {
   std::size_t batch_bytes;
   OverflowPolicy overflow_policy;
   std::chrono::milliseconds block_timeout;
+  std::size_t staging_bytes;  // per producer thread; 0: every push takes the queue's mutex
 };
+
+struct Stage;
 
 class LineQueue {
  public:
-  explicit LineQueue(const QueueBounds& bounds);
+  // `clock` stamps the batches made from staged lines (for the retry-age limit).
+  explicit LineQueue(const QueueBounds& bounds, std::shared_ptr<Clock> clock = Clock::system());
+  ~LineQueue();
+  LineQueue(const LineQueue&) = delete;
+  LineQueue& operator=(const LineQueue&) = delete;
 
   // Appends `items` complete lines. Refuses with queue_full (after waiting, under the block policy)
   // or closed, counting the lines as dropped. `now` stamps the lines for the retry-age limit.
@@ -68,6 +81,9 @@ class LineQueue {
 
   // Refuses further pushes.
   void close();
+  // After the flusher has stopped: lines a racing producer staged after the last sweep are counted
+  // as dropped (closed) instead of staying queued forever.
+  void finalize();
   // Lines accepted so far, and lines finished (delivered or dropped after queueing): flush() waits
   // for finished to reach the accepted count it saw.
   std::uint64_t accepted_sequence() const;
@@ -78,11 +94,36 @@ class LineQueue {
   TypeStats snapshot() const;
 
  private:
+  Status push_central(std::string_view lines, std::size_t items, const Clock& clock, bool& batch_ready,
+                      Stage* stage);
+  Status push_staged(Stage& stage, std::string_view lines, std::size_t items, const Clock& clock,
+                     bool& batch_ready);
+  Stage& stage_for_this_thread();
+  bool refill_credit(Stage& stage, std::size_t items, std::size_t bytes);
+  // Under mutex_: moves a stage's published lines into the central batches.
+  void consume_stage(Stage& stage, bool& batch_ready);
+  // The owner's hand-over of its full staging buffer, and the flusher's copy of such buffers into
+  // batches (under mutex_).
+  void hand_over(Stage& stage, bool& batch_ready);
+  void take_handed();
+  void sweep_stages(bool everything);
+  void append_central(std::string_view lines, std::size_t items, bool& batch_ready);
   void recycle(std::string&& buffer);
   Batch fresh_batch();
-  bool has_room(std::size_t bytes, std::size_t items) const;
+  bool try_reserve(std::size_t items, std::size_t bytes);
+  void release(std::size_t items, std::size_t bytes);
+  void count_stage_drop(Stage& stage, std::size_t items, DropReason reason);
 
   const QueueBounds bounds_;
+  const std::shared_ptr<Clock> clock_;
+  const std::uint64_t id_;  // unique per queue in the process: keys the threads' stage caches
+  const std::size_t handoff_bytes_;
+  const std::size_t credit_chunk_items_;
+  const std::size_t credit_chunk_bytes_;
+  // The budget: lines queued centrally + staged + credit held by stages never exceed the bounds.
+  std::atomic<std::size_t> reserved_items_{0};
+  std::atomic<std::size_t> reserved_bytes_{0};
+  std::atomic<bool> closed_flag_{false};
   mutable std::mutex mutex_;
   std::condition_variable room_available_;
   std::condition_variable finished_changed_;
@@ -90,8 +131,24 @@ class LineQueue {
   Batch open_;                // the batch producers append to
   std::vector<std::string> spare_buffers_;
   bool closed_ = false;
+  bool final_ = false;
   std::uint64_t finished_ = 0;
+  // Central counters: `accepted` counts only lines pushed centrally; lines moved in from stages are
+  // counted in moved_in_ (their acceptance is counted by their stage).
   TypeStats stats_;
+  std::uint64_t moved_in_ = 0;
+  std::vector<std::shared_ptr<Stage>> stages_;  // every live thread's stage for this queue
+  // Staging buffers handed over whole, oldest first, not yet copied into batches (counted queued).
+  struct HandedChunk {
+    std::unique_ptr<char[]> buffer;
+    std::size_t begin;
+    std::size_t end;
+    std::size_t items;
+  };
+  std::deque<HandedChunk> handed_;
+  std::size_t handed_items_ = 0;
+  std::size_t handed_bytes_ = 0;
+  std::vector<std::unique_ptr<char[]>> spare_chunks_;
 };
 
 }  // namespace wavefront::queue

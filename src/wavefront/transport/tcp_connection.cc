@@ -150,6 +150,11 @@ Status TcpConnection::open(const std::string& host, std::uint16_t port, Millisec
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &enable, sizeof enable);
     ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &enable, sizeof enable);
     fd_ = fd;
+    written_ = 0;
+    last_ack_ = AckSample{};
+    largest_window_ = 0;
+    right_edge_ = 0;
+    acked_at_edge_ = 0;
     return Status();
   }
   return Status(ErrorCode::io_error, "cannot connect to " + host + ":" + service + ":" + failures);
@@ -178,11 +183,18 @@ TcpConnection::WriteOutcome TcpConnection::write(std::string_view data, Millisec
     return outcome;
   }
   auto progress_deadline = std::chrono::steady_clock::now() + progress_timeout;
+  const auto stalled = [&] {
+    const bool aborted = std::chrono::steady_clock::now() >= deadline.get();
+    return Status(ErrorCode::timeout, aborted ? "write abandoned at the close deadline"
+                                              : "the proxy accepted no data for " +
+                                                    std::to_string(progress_timeout.count()) + " ms");
+  };
   while (outcome.written < data.size()) {
     const ssize_t sent = ::send(fd_, data.data() + outcome.written, data.size() - outcome.written,
                                 MSG_NOSIGNAL | MSG_DONTWAIT);
     if (sent > 0) {
       outcome.written += static_cast<std::size_t>(sent);
+      written_ += static_cast<std::uint64_t>(sent);
       progress_deadline = std::chrono::steady_clock::now() + progress_timeout;
       continue;
     }
@@ -193,11 +205,7 @@ TcpConnection::WriteOutcome TcpConnection::write(std::string_view data, Millisec
     }
     const short revents = wait_for(fd_, POLLOUT, progress_deadline, deadline);
     if (revents == 0) {
-      const bool aborted = std::chrono::steady_clock::now() >= deadline.get();
-      outcome.error =
-          Status(ErrorCode::timeout, aborted ? "write abandoned at the close deadline"
-                                             : "the proxy accepted no data for " +
-                                                   std::to_string(progress_timeout.count()) + " ms");
+      outcome.error = stalled();
       return outcome;
     }
     if ((revents & POLLOUT) == 0) {
@@ -210,6 +218,29 @@ TcpConnection::WriteOutcome TcpConnection::write(std::string_view data, Millisec
     }
   }
   return outcome;
+}
+
+AckSample TcpConnection::acknowledged(bool alive) {
+  if (fd_ < 0) return last_ack_;
+  const std::uint64_t previous_acked = last_ack_.acked;
+  const AckSample sample = probe_acknowledged(fd_, written_, alive);
+  if (sample.known && sample.acked >= last_ack_.acked) {
+    last_ack_.known = true;
+    last_ack_.acked = sample.acked;
+  }
+  if (sample.window_known) {
+    last_ack_.window_known = true;
+    last_ack_.window = sample.window;
+    largest_window_ = std::max(largest_window_, sample.window);
+  }
+  // The right edge of the peer's window moves when the proxy reads; when it moved since the previous
+  // sample, the read may have happened right after that sample.
+  const std::uint64_t edge = last_ack_.acked + last_ack_.window;
+  if (edge > right_edge_) {
+    right_edge_ = edge;
+    acked_at_edge_ = previous_acked;
+  }
+  return last_ack_;
 }
 
 void TcpConnection::close() {

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "wavefront/status.h"
+#include "wavefront/transport/tcp_ack_probe.h"
 #include "wavefront/transport/transport.h"
 
 namespace wavefront::transport {
@@ -39,11 +40,28 @@ class TcpConnection {
   WriteOutcome write(std::string_view data, std::chrono::milliseconds progress_timeout,
                      const AbortDeadline& deadline);
 
+  // Bytes handed to the kernel since the connection opened (the stream offset of the next byte).
+  std::uint64_t written() const { return written_; }
+
+  // What the peer's TCP has acknowledged so far, and the largest receive window it advertised since
+  // the connection opened. Reads the socket (one getsockopt); `alive` is false once the connection
+  // failed. Never goes backwards: a sample that knows less keeps the previous one's counts.
+  AckSample acknowledged(bool alive);
+  std::uint32_t largest_window() const { return largest_window_; }
+  // Bytes acknowledged since the peer's window last moved forward (it reads nothing meanwhile), as
+  // of the last sample; counted from the sample before the move, since it may have come right after.
+  std::uint64_t acked_since_peer_read() const { return last_ack_.acked - acked_at_edge_; }
+
   // Closes this process's descriptor (no shutdown(): after fork() the parent's connection stays up).
   void close();
 
  private:
   int fd_ = -1;
+  std::uint64_t written_ = 0;
+  AckSample last_ack_;
+  std::uint32_t largest_window_ = 0;
+  std::uint64_t right_edge_ = 0;     // highest acked + window seen
+  std::uint64_t acked_at_edge_ = 0;  // acked as of the sample before right_edge_ last moved
 };
 
 }  // namespace wavefront::transport

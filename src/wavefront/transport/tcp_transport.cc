@@ -12,40 +12,11 @@ std::size_t count_newlines(std::string_view text) {
 
 }  // namespace
 
-void WrittenLines::add(DataType type, std::size_t lines, std::size_t bytes) {
-  if (stretches_.empty() || total_bytes_ - last_stretch_begin_ >= kWrittenStretch) {
-    last_stretch_begin_ = total_bytes_;
-    stretches_.push_back(Stretch{});
-  }
-  total_bytes_ += bytes;
-  stretches_.back().end = total_bytes_;
-  stretches_.back().lines[static_cast<std::size_t>(type)] += lines;
-  // Forget stretches that ended before the window of any future break.
-  while (stretches_.size() > 1 && total_bytes_ - stretches_.front().end > kPossiblyLostWindow) {
-    stretches_.pop_front();
-  }
-}
-
-std::array<std::uint64_t, kDataTypeCount> WrittenLines::recent(std::size_t window) const {
-  std::array<std::uint64_t, kDataTypeCount> lines{};
-  for (auto stretch = stretches_.rbegin(); stretch != stretches_.rend(); ++stretch) {
-    for (std::size_t type = 0; type < kDataTypeCount; ++type) lines[type] += stretch->lines[type];
-    const auto next = std::next(stretch);
-    if (next == stretches_.rend() || total_bytes_ - next->end >= window) break;
-  }
-  return lines;
-}
-
-void WrittenLines::clear() {
-  stretches_.clear();
-  total_bytes_ = 0;
-  last_stretch_begin_ = 0;
-}
-
 TcpTransport::Endpoint::Endpoint(std::uint16_t endpoint_port, const TcpTransportConfig& config,
                                  std::uint64_t seed)
     : port(endpoint_port),
       backoff(config.reconnect_backoff_initial, config.reconnect_backoff_max, seed),
+      window(config.resend_window_bytes),
       gzip(config.gzip_level) {}
 
 TcpTransport::TcpTransport(TcpTransportConfig config, internal::RateLimitedLog& log)
@@ -75,12 +46,29 @@ std::string TcpTransport::route_hint(DataType type) const {
          " cannot be sent; the data was dropped";
 }
 
-void TcpTransport::connection_broke(Endpoint& endpoint) {
-  const auto lines = endpoint.written.recent(kPossiblyLostWindow);
+void TcpTransport::count_lost(const LineCounts& lines) {
   for (std::size_t type = 0; type < kDataTypeCount; ++type) {
-    possibly_lost_[type].fetch_add(lines[type], std::memory_order_relaxed);
+    if (lines[type] > 0) possibly_lost_[type].fetch_add(lines[type], std::memory_order_relaxed);
   }
-  endpoint.written.clear();
+}
+
+void TcpTransport::connection_broke(Endpoint& endpoint) {
+  const AckSample ack = endpoint.connection.acknowledged(false);
+  std::uint64_t acked = endpoint.window.stream_bytes();  // unknown: re-send nothing, as before
+  std::uint64_t maybe_unread = kPossiblyLostFallback;
+  if (ack.known) {
+    acked = ack.acked;
+    if (ack.window_known) {
+      maybe_unread =
+          std::max<std::uint64_t>(kUnreadMargin * (endpoint.connection.largest_window() - ack.window),
+                                  endpoint.connection.acked_since_peer_read());
+    }
+  }
+  std::deque<ResendLines> unacknowledged;
+  count_lost(endpoint.window.split_at_break(acked, maybe_unread, !config_.gzip, unacknowledged));
+  // Lines still owed from an earlier break come after these in the stream.
+  for (ResendLines& owed : endpoint.resend) unacknowledged.push_back(std::move(owed));
+  endpoint.resend = std::move(unacknowledged);
   endpoint.connection.close();
 }
 
@@ -112,6 +100,47 @@ bool TcpTransport::ensure_connected(Endpoint& endpoint, const AbortDeadline& dea
   endpoint.backoff.reset();
   connects_.fetch_add(1, std::memory_order_relaxed);
   if (config_.gzip) endpoint.gzip.reset();
+  endpoint.window.clear();
+  return true;
+}
+
+bool TcpTransport::write_resend(Endpoint& endpoint, const AbortDeadline& deadline) {
+  while (!endpoint.resend.empty()) {
+    ResendLines& owed = endpoint.resend.front();
+    std::string_view wire = owed.text;
+    if (config_.gzip) {
+      endpoint.compressed.clear();
+      if (!endpoint.gzip.compress(owed.text, endpoint.compressed, false).ok()) return false;
+      wire = endpoint.compressed;
+    }
+    const auto type = static_cast<std::size_t>(owed.type);
+    const TcpConnection::WriteOutcome outcome =
+        endpoint.connection.write(wire, config_.write_timeout, deadline);
+    if (outcome.error.ok()) {
+      endpoint.window.add(owed.type, owed.text, owed.lines, wire.size());
+      resent_[type].fetch_add(owed.lines, std::memory_order_relaxed);
+      endpoint.resend.pop_front();
+      continue;
+    }
+    if (!config_.gzip) {  // the lines written in full join the window; the rest stays owed
+      const std::size_t last_newline = owed.text.rfind('\n', outcome.written == 0 ? 0 : outcome.written - 1);
+      if (outcome.written > 0 && last_newline != std::string::npos) {
+        const std::size_t head = last_newline + 1;
+        const auto head_lines = static_cast<std::size_t>(
+            std::count(owed.text.begin(), owed.text.begin() + static_cast<std::ptrdiff_t>(head), '\n'));
+        endpoint.window.add(owed.type, std::string_view(owed.text).substr(0, head), head_lines, head);
+        resent_[type].fetch_add(head_lines, std::memory_order_relaxed);
+        owed.text.erase(0, head);
+        owed.lines -= head_lines;
+      }
+    }
+    log_.log(LogLevel::warning, internal::LogKind::delivery_failed, [&] {
+      return "re-sending to proxy " + config_.host + ":" + std::to_string(endpoint.port) +
+             " failed: " + outcome.error.message() + "; reconnecting";
+    });
+    connection_broke(endpoint);
+    return false;
+  }
   return true;
 }
 
@@ -128,6 +157,10 @@ DeliveryResult TcpTransport::deliver(DataType type, std::string_view lines, std:
   Endpoint& endpoint = *endpoints_[static_cast<std::size_t>(route_[type_index])];
   if (!ensure_connected(endpoint, deadline, result)) return result;
   result.attempted = true;
+  if (!write_resend(endpoint, deadline)) {
+    result.failed = true;
+    return result;
+  }
 
   std::string_view wire = lines;
   if (config_.gzip) {
@@ -143,7 +176,8 @@ DeliveryResult TcpTransport::deliver(DataType type, std::string_view lines, std:
   if (outcome.error.ok()) {
     result.delivered = items;
     result.delivered_bytes = lines.size();
-    endpoint.written.add(type, items, wire.size());
+    endpoint.window.add(type, lines, items, wire.size());
+    endpoint.connection.acknowledged(true);  // follows the peer's window while the connection is up
     return result;
   }
   // The connection broke part-way. Plain text: every line written in full counts as delivered (but
@@ -154,7 +188,8 @@ DeliveryResult TcpTransport::deliver(DataType type, std::string_view lines, std:
     if (last_newline != std::string_view::npos) {
       result.delivered_bytes = last_newline + 1;
       result.delivered = count_newlines(lines.substr(0, result.delivered_bytes));
-      endpoint.written.add(type, result.delivered, result.delivered_bytes);
+      endpoint.window.add(type, lines.substr(0, result.delivered_bytes), result.delivered,
+                          result.delivered_bytes);
     }
   }
   log_.log(LogLevel::warning, internal::LogKind::delivery_failed, [&] {
@@ -170,6 +205,7 @@ void TcpTransport::add_stats(SenderStats& stats) const {
   stats.connects += connects_.load(std::memory_order_relaxed);
   for (std::size_t type = 0; type < kDataTypeCount; ++type) {
     stats.types[type].possibly_lost += possibly_lost_[type].load(std::memory_order_relaxed);
+    stats.types[type].resent += resent_[type].load(std::memory_order_relaxed);
   }
 }
 
@@ -186,6 +222,12 @@ void TcpTransport::shutdown() {
     } else {
       endpoint->connection.close();
     }
+    // Lines owed a resend that no later delivery wrote are lost for good.
+    LineCounts owed{};
+    for (const ResendLines& lines : endpoint->resend)
+      owed[static_cast<std::size_t>(lines.type)] += lines.lines;
+    count_lost(owed);
+    endpoint->resend.clear();
   }
 }
 

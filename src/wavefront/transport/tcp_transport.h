@@ -5,10 +5,15 @@
 // the lines fully written count as delivered and the rest, starting with any line that was only
 // partly written, is retried whole on the next connection.
 //
-// Raw TCP has no acknowledgements: a proxy that dies takes with it whatever sat in its socket buffer
-// and ours. When a connection breaks, the lines written within its last kPossiblyLostWindow bytes
-// (more than the two kernels' buffers hold by default) are counted as possibly lost: an upper bound
-// on what the break can have cost, reported in TypeStats::possibly_lost.
+// The proxy never answers on these ports, but the peer's TCP acknowledges bytes, and Linux tells the
+// sender how many (tcp_ack_probe.h). Each endpoint keeps the last lines it wrote (ResendWindow,
+// bounded by resend_window_bytes); when the connection breaks, the lines the peer's TCP never
+// acknowledged are written again, whole, first thing on the next connection (TypeStats::resent).
+// What the peer acknowledged but may not have read when it went away is unknowable; it is estimated
+// from the receive window the peer advertised (how far its last window fell short of the largest
+// one it advertised on the connection), and the acknowledged lines within that many bytes of the
+// break are counted in TypeStats::possibly_lost, with every line that was owed a resend but could
+// not be re-sent (window overflow, shutdown).
 #pragma once
 
 #include <array>
@@ -25,6 +30,7 @@
 #include "wavefront/internal/rate_limited_log.h"
 #include "wavefront/transport/gzip.h"
 #include "wavefront/transport/tcp_connection.h"
+#include "wavefront/transport/tcp_resend_window.h"
 #include "wavefront/transport/transport.h"
 
 namespace wavefront::transport {
@@ -39,30 +45,18 @@ struct TcpTransportConfig {
   std::chrono::milliseconds reconnect_backoff_max;
   bool gzip;
   int gzip_level;
+  std::size_t resend_window_bytes;  // ProxyClientConfig::resend_window_bytes
 };
 
-// Bytes of a connection's stream, counted back from where it broke, whose lines may have been lost.
-inline constexpr std::size_t kPossiblyLostWindow = 16u << 20;
+// With no acknowledgement state from the socket, a break counts every line written within this many
+// bytes before it as possibly lost (more than the two kernels' buffers hold by default).
+inline constexpr std::uint64_t kPossiblyLostFallback = 16u << 20;
 
-// Lines written to one connection, in stretches of at least kWrittenStretch bytes, so that a break
-// can tell which lines lie within the possibly-lost window. Bounded: old stretches fall out.
-class WrittenLines {
- public:
-  void add(DataType type, std::size_t lines, std::size_t bytes);
-  // Lines per data type written within the last `window` bytes (whole stretches; an upper bound).
-  std::array<std::uint64_t, kDataTypeCount> recent(std::size_t window) const;
-  void clear();
-
- private:
-  static constexpr std::size_t kWrittenStretch = 64u << 10;
-  struct Stretch {
-    std::uint64_t end = 0;  // stream offset just past the stretch
-    std::array<std::uint64_t, kDataTypeCount> lines{};
-  };
-  std::deque<Stretch> stretches_;
-  std::uint64_t total_bytes_ = 0;
-  std::uint64_t last_stretch_begin_ = 0;
-};
+// The peer's window shortfall (the largest receive window it advertised on the connection minus its
+// last one) understates what it had not read: its buffer can grow past the largest window it ever
+// showed, and Linux shrinks a window lazily. Measured on loopback by tcp_break_test, the unread bytes
+// were 1.0-2.1x the shortfall; possibly_lost reaches back this many times the shortfall.
+inline constexpr std::uint64_t kUnreadMargin = 3;
 
 class TcpTransport final : public Transport {
  public:
@@ -83,13 +77,16 @@ class TcpTransport final : public Transport {
     TcpConnection connection;
     internal::Backoff backoff;
     SteadyTime next_connect{};
-    WrittenLines written;
+    ResendWindow window;
+    std::deque<ResendLines> resend;  // owed to the next connection, written before any new batch
     GzipStream gzip;
     std::string compressed;
   };
 
   bool ensure_connected(Endpoint& endpoint, const AbortDeadline& deadline, DeliveryResult& result);
+  bool write_resend(Endpoint& endpoint, const AbortDeadline& deadline);
   void connection_broke(Endpoint& endpoint);
+  void count_lost(const LineCounts& lines);
 
   const TcpTransportConfig config_;
   internal::RateLimitedLog& log_;
@@ -97,6 +94,7 @@ class TcpTransport final : public Transport {
   std::array<int, kDataTypeCount> route_{};  // index into endpoints_, or -1
   std::atomic<std::uint64_t> connects_{0};
   std::array<std::atomic<std::uint64_t>, kDataTypeCount> possibly_lost_{};
+  std::array<std::atomic<std::uint64_t>, kDataTypeCount> resent_{};
 };
 
 }  // namespace wavefront::transport

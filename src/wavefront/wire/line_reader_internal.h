@@ -36,8 +36,5 @@ std::size_t first_illegal_name_byte(std::string_view name) noexcept;
 // "the character ' ' (U+0020)" for the character starting at name[index].
 std::string describe_character(std::string_view name, std::size_t index);
 
-// A placeholder UUID for checking one field at a time.
-inline constexpr std::string_view kCheckId = "00000000-0000-0000-0000-000000000001";
-
 }  // namespace wire
 }  // namespace wavefront

@@ -1,9 +1,7 @@
 // LineReader: where a refusal points (the column), and the message helpers. See line_reader.h.
 #include <cstdio>
 
-#include "wavefront/format/numbers.h"
 #include "wavefront/format/sanitize.h"
-#include "wavefront/format/span.h"
 #include "wavefront/format/utf8.h"
 #include "wavefront/line_reader.h"
 #include "wavefront/wire/line_reader_internal.h"
@@ -64,87 +62,54 @@ std::string describe_character(std::string_view name, std::size_t index) {
 
 }  // namespace wire
 
-// Which field a formatter refusal is about, as a byte offset into the line. Tag refusals are
-// narrowed down by checking the tags one at a time.
+// Where a refusal of the formatters (or of the canonical writer) points, as a byte offset into the
+// line: the argument they refused (Status::field) and, in a list, the element (Status::index), set
+// where each rule is checked. The message text plays no part.
 std::size_t LineReader::locate(const Status& status) {
   if (parsed_.kind == LineKind::span_logs) return span_text_offset_;
-  const FormatOptions& format = options_.format;
-  auto first_failing = [&](const std::vector<Tag>& tags, const std::vector<std::size_t>& offsets,
-                           auto&& check) -> std::size_t {
-    for (std::size_t index = 0; index < tags.size() && index < offsets.size(); ++index) {
-      discard_.clear();
-      if (!check(tags[index]).ok()) return offsets[index];
-    }
-    return offsets_.name;
+  const std::size_t index = status.index();
+  const auto element = [&](const std::vector<std::size_t>& offsets) {
+    return index < offsets.size() ? offsets[index] : offsets_.name;
   };
-  const ParsedSpan& span = parsed_.span;
-  switch (status.code()) {
-    case ErrorCode::invalid_name:
-    case ErrorCode::name_too_long:
-    case ErrorCode::span_name_too_long:
+  // An event's annotations (key=value) are parsed_.tags, at offsets_.tags; its plain tags are
+  // parsed_.event_tags, at offsets_.annotations (line_reader.h).
+  const bool event = parsed_.kind == LineKind::event;
+  switch (status.field()) {
+    case Field::name:
       return offsets_.name;
-    case ErrorCode::invalid_source:
-    case ErrorCode::source_too_long:
+    case Field::source:
       return offsets_.source;
-    case ErrorCode::non_finite_value:
-    case ErrorCode::negative_delta:
-    case ErrorCode::empty_histogram:
-    case ErrorCode::invalid_centroid:
+    case Field::value:
+    case Field::centroids:
+    case Field::granularities:
       return offsets_.value;
-    case ErrorCode::invalid_timestamp:
-      return status.message().find("duration") != std::string_view::npos ? offsets_.end : offsets_.timestamp;
-    case ErrorCode::too_many_tags: {
-      const std::vector<std::size_t>& offsets =
-          parsed_.kind == LineKind::span ? offsets_.annotations : offsets_.tags;
-      const std::size_t limit =
-          parsed_.kind == LineKind::span ? format.limits.max_span_annotations : format.limits.max_point_tags;
-      return offsets.size() > limit ? offsets[limit] : offsets_.name;
-    }
-    case ErrorCode::invalid_id: {
-      discard_.clear();
-      if (!format::append_uuid(discard_, span.trace_id)) return offsets_.trace_id;
-      if (!format::append_uuid(discard_, span.span_id)) return offsets_.span_id;
-      for (std::size_t index = 0; index < span.parents.size(); ++index) {
-        if (!format::append_uuid(discard_, span.parents[index])) return offsets_.parents[index];
+    case Field::timestamp:
+    case Field::start_ms:
+      return offsets_.timestamp;
+    case Field::duration_ms:
+      return offsets_.end;
+    case Field::end_ms:
+      return offsets_.end != 0 ? offsets_.end : offsets_.timestamp;
+    case Field::trace_id:
+      return offsets_.trace_id;
+    case Field::span_id:
+      return offsets_.span_id;
+    case Field::parents:
+      return element(offsets_.parents);
+    case Field::follows_from:
+      return element(offsets_.follows_from);
+    case Field::annotations:
+      return element(offsets_.tags);
+    case Field::tags:
+      if (status.code() == ErrorCode::too_many_tags && parsed_.kind == LineKind::span) {
+        // Counted over all of a span's annotations in line order: point at the first one too many.
+        const std::size_t limit = options_.format.limits.max_span_annotations;
+        return offsets_.annotations.size() > limit ? offsets_.annotations[limit] : offsets_.name;
       }
-      for (std::size_t index = 0; index < span.follows_from.size(); ++index) {
-        if (!format::append_uuid(discard_, span.follows_from[index])) return offsets_.follows_from[index];
-      }
-      return offsets_.name;
-    }
-    case ErrorCode::invalid_tag_key:
-    case ErrorCode::invalid_tag_value:
-    case ErrorCode::tag_key_too_long:
-    case ErrorCode::tag_value_too_long:
-    case ErrorCode::tag_too_long:
-      break;
-    default:
-      return 0;
-  }
-  switch (parsed_.kind) {
-    case LineKind::metric:
-    case LineKind::distribution:
-      return first_failing(parsed_.tags, offsets_.tags, [&](const Tag& tag) {
-        return format_metric(discard_, "x", 1, std::nullopt, "s", Tags(&tag, 1), format);
-      });
-    case LineKind::span:
-      return first_failing(span.tags, offsets_.tags, [&](const Tag& tag) {
-        return format::format_span_line(discard_, "x", 2, 1, "s", wire::kCheckId, wire::kCheckId, {}, {},
-                                        Tags(&tag, 1), false, format);
-      });
-    case LineKind::event: {
-      for (std::size_t index = 0; index < parsed_.event_tags.size(); ++index) {
-        discard_.clear();
-        if (!format_event(discard_, "x", 1, 0, "s", {}, Strings(&parsed_.event_tags[index], 1), format)
-                 .ok()) {
-          return offsets_.annotations[index];
-        }
-      }
-      return first_failing(parsed_.tags, offsets_.tags, [&](const Tag& tag) {
-        return format_event(discard_, "x", 1, 0, "s", Tags(&tag, 1), {}, format);
-      });
-    }
-    case LineKind::span_logs:
+      return element(event ? offsets_.annotations : offsets_.tags);
+    case Field::span_logs:
+      return span_text_offset_;
+    case Field::none:
       break;
   }
   return 0;

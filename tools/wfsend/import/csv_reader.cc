@@ -45,7 +45,8 @@ CsvPosition CsvRecord::position(std::size_t index) const noexcept {
   return CsvPosition{line_ + field.line_index, code_points(line_start, raw_.data() + field.raw_offset) + 1};
 }
 
-CsvReader::CsvReader(ByteSource& source, CsvReaderOptions options) : source_(source), options_(options) {
+CsvReader::CsvReader(input::ByteSource& source, CsvReaderOptions options)
+    : source_(source), options_(options) {
   options_.buffer_bytes = std::max<std::size_t>(options_.buffer_bytes, 64);
   options_.max_record_bytes = std::max(options_.max_record_bytes, options_.buffer_bytes);
   buffer_.resize(options_.buffer_bytes);

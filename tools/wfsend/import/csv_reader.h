@@ -1,6 +1,6 @@
 // A streaming RFC 4180 CSV reader for `wfsend import --format csv` (csv_import.cc) and its tests.
 //
-// It reads records from a ByteSource in large chunks and hands out fields as string_views into its own
+// It reads records from a input::ByteSource in large chunks and hands out fields as string_views into its own
 // buffer, so a record costs no allocation: quoted fields are returned without their quotes, and a
 // quoted field containing "" escapes is unescaped in place (the buffer is the reader's). Handled: quoted
 // fields with embedded delimiters, quotes and newlines; LF and CRLF line ends; a UTF-8 byte order mark;
@@ -24,7 +24,7 @@
 #include <string_view>
 #include <vector>
 
-#include "wfsend/import/input.h"
+#include "input/byte_source.h"
 
 namespace wfsend::import {
 
@@ -76,7 +76,7 @@ class CsvReader {
  public:
   enum class Result { record, end, error };
 
-  explicit CsvReader(ByteSource& source, CsvReaderOptions options = CsvReaderOptions());
+  explicit CsvReader(input::ByteSource& source, CsvReaderOptions options = CsvReaderOptions());
 
   // The next record, the end of the input, or an error (see error()). After a non-fatal error the
   // next call continues on the line after the bad one.
@@ -95,7 +95,7 @@ class CsvReader {
   void skip_byte_order_mark();
   Result fail(CsvPosition position, std::string message, bool fatal);
 
-  ByteSource& source_;
+  input::ByteSource& source_;
   CsvReaderOptions options_;
   std::vector<char> buffer_;
   std::size_t begin_ = 0;  // first unparsed byte

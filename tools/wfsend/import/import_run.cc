@@ -8,11 +8,11 @@
 #include <memory>
 #include <optional>
 
+#include "input/byte_source.h"
 #include "wfsend/commands.h"
 #include "wfsend/import/aggregate.h"
 #include "wfsend/import/csv_reader.h"
 #include "wfsend/import/import_context.h"
-#include "wfsend/import/input.h"
 #include "wfsend/import/interrupt.h"
 #include "wfsend/import/jsonl_import.h"
 #include "wfsend/import/lines_import.h"
@@ -124,9 +124,10 @@ int run_import(const ImportCommandOptions& options) {
     return usage_error("--delta and --aggregate exclude each other");
 
   // 2. Input, and for CSV the header and the column plan.
-  wavefront::Expected<std::unique_ptr<InputFile>> opened = InputFile::open(options.path);
+  wavefront::Expected<std::unique_ptr<input::InputFile>> opened =
+      input::InputFile::open(options.path, stop_requested);
   if (!opened) return usage_error(opened.status().message());
-  InputFile& input = **opened;
+  input::InputFile& input = **opened;
   std::unique_ptr<CsvReader> csv_reader;
   CsvImporter csv_importer(csv);
   if (format == "csv") {

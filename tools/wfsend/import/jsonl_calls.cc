@@ -31,46 +31,15 @@ std::optional<double> number_of(const Value& value) {
   return std::nullopt;
 }
 
-// The field of a call a library refusal concerns, for its column.
-std::string_view field_of(const Status& status, std::string_view kind) {
-  const std::string& message = status.message();
-  switch (status.code()) {
-    case ErrorCode::invalid_name:
-    case ErrorCode::name_too_long:
-    case ErrorCode::span_name_too_long:
-      return "name";
-    case ErrorCode::invalid_source:
-    case ErrorCode::source_too_long:
-      return "source";
-    case ErrorCode::invalid_tag_key:
-    case ErrorCode::invalid_tag_value:
-    case ErrorCode::tag_key_too_long:
-    case ErrorCode::tag_value_too_long:
-    case ErrorCode::tag_too_long:
-    case ErrorCode::too_many_tags:
-      if (message.rfind("span log", 0) == 0) return "span_logs";
-      if (kind == "event" && message.rfind("event tag", 0) != 0) return "annotations";
-      return "tags";
-    case ErrorCode::non_finite_value:
-    case ErrorCode::negative_delta:
-      return kind == "distribution" ? "centroids" : "value";
-    case ErrorCode::empty_histogram:
-    case ErrorCode::invalid_centroid:
-      return message.find("granularit") != std::string::npos ? "granularities" : "centroids";
-    case ErrorCode::invalid_timestamp:
-      if (kind == "span" && message.find("duration") != std::string::npos) return "duration_ms";
-      if (message.find("log") != std::string::npos && kind == "span") return "span_logs";
-      return kind == "span" || kind == "event" ? "start_ms" : "timestamp";
-    case ErrorCode::invalid_id:
-      if (message.rfind("span_id", 0) == 0) return "span_id";
-      if (message.rfind("parent", 0) == 0) return "parents";
-      if (message.rfind("follows_from", 0) == 0) return "follows_from";
-      return "trace_id";
-    case ErrorCode::span_logs_too_long:
-      return "span_logs";
-    default:
-      return "";
-  }
+// Where in the call a library refusal points: the member named after the refused argument (the call's
+// keys are the send calls' parameter names, as Status::field spells them), and within a list given as
+// a JSON array the refused element; the whole call when the refusal names no argument.
+const Value* refused_value(const Value& call, const Status& status) {
+  const std::string_view field = wavefront::field_name(status.field());
+  const Value* at = field.empty() ? nullptr : call.find(field);
+  if (at == nullptr) return &call;
+  if (at->is_array() && status.index() < at->items.size()) return &at->items[status.index()];
+  return at;
 }
 
 }  // namespace
@@ -311,9 +280,7 @@ bool JsonlImporter::send_call(const Value& call, std::string_view kind, std::uin
         context_.sender().send_event(name, *start_ms, end_ms.value_or(0), source, tags_, strings_a_));
   }
   if (!status.ok()) {
-    const std::string_view field = field_of(status, kind);
-    const Value* at = field.empty() ? &call : call.find(field);
-    context_.report(status, line_number, column_of(offset_of(at != nullptr ? at : &call)));
+    context_.report(status, line_number, column_of(offset_of(refused_value(call, status))));
   }
   return true;
 }

@@ -5,8 +5,8 @@
 #include <cmath>
 #include <limits>
 
+#include "input/line_source.h"
 #include "wavefront/format/sanitize.h"
-#include "wfsend/import/line_input.h"
 
 namespace wfsend::import {
 
@@ -43,21 +43,21 @@ bool is_blank(std::string_view line) {
 
 }  // namespace
 
-void JsonlImporter::run(ByteSource& source) {
-  LineInput input(source);
+void JsonlImporter::run(input::ByteSource& source) {
+  input::LineSource input(source);
   std::string_view line;
   while (!context_.should_stop()) {
     switch (input.next(line)) {
-      case LineInput::Result::line:
+      case input::LineSource::Result::line:
         import_line(line, input.line_number());
         break;
-      case LineInput::Result::too_long:
+      case input::LineSource::Result::too_long:
         context_.row_read();
         context_.refuse(input.line_number(), 0, ErrorCode::line_too_long, "line is too long; skipped");
         break;
-      case LineInput::Result::end:
+      case input::LineSource::Result::end:
         return;
-      case LineInput::Result::error:
+      case input::LineSource::Result::error:
         context_.input_failed(input.error());
         return;
     }

@@ -27,10 +27,10 @@
 #include <string_view>
 #include <vector>
 
+#include "input/byte_source.h"
 #include "wavefront/types.h"
 #include "wavefront/wire/json.h"
 #include "wfsend/import/import_context.h"
-#include "wfsend/import/input.h"
 
 namespace wfsend::import {
 
@@ -39,7 +39,7 @@ class JsonlImporter {
   explicit JsonlImporter(ImportContext& context) : context_(context) {}
 
   // Reads every line of `source` until its end, a stop (Ctrl-C, --max-errors) or a read error (reported).
-  void run(ByteSource& source);
+  void run(input::ByteSource& source);
   // Imports one line (blank lines are skipped and not counted as rows).
   void import_line(std::string_view line, std::uint64_t line_number);
 

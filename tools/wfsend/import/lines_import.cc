@@ -3,32 +3,32 @@
 
 #include <algorithm>
 
-#include "wfsend/import/line_input.h"
+#include "input/line_source.h"
 
 namespace wfsend::import {
 
 LinesImporter::LinesImporter(ImportContext& context, wavefront::LineReaderOptions options)
     : context_(context), reader_(std::move(options)) {}
 
-void LinesImporter::run(ByteSource& source) {
-  LineInput input(source, reader_.options().max_line_length + 1);
+void LinesImporter::run(input::ByteSource& source) {
+  input::LineSource input(source, reader_.options().max_line_length + 1);
   std::string_view line;
   bool reading = true;
   while (reading && !context_.should_stop()) {
     switch (input.next(line)) {
-      case LineInput::Result::line:
+      case input::LineSource::Result::line:
         import_line(line, input.line_number());
         break;
-      case LineInput::Result::too_long:
+      case input::LineSource::Result::too_long:
         context_.row_read();
         context_.refuse(input.line_number(), 0, wavefront::ErrorCode::line_too_long,
                         "line is longer than " + std::to_string(reader_.options().max_line_length) +
                             " characters; skipped");
         break;
-      case LineInput::Result::end:
+      case input::LineSource::Result::end:
         reading = false;
         break;
-      case LineInput::Result::error:
+      case input::LineSource::Result::error:
         context_.input_failed(input.error());
         reading = false;
         break;

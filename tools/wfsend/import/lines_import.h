@@ -16,9 +16,9 @@
 #include <string>
 #include <string_view>
 
+#include "input/byte_source.h"
 #include "wavefront/line_reader.h"
 #include "wfsend/import/import_context.h"
-#include "wfsend/import/input.h"
 
 namespace wfsend::import {
 
@@ -28,7 +28,7 @@ class LinesImporter {
                          wavefront::LineReaderOptions options = wavefront::LineReaderOptions());
 
   // Reads every line of `source` until its end, a stop (Ctrl-C, --max-errors) or a read error.
-  void run(ByteSource& source);
+  void run(input::ByteSource& source);
   // Imports one line, given without its line end (blank lines are skipped and not counted as rows).
   void import_line(std::string_view line, std::uint64_t line_number);
   // Sends a held span, if any (run() calls it at the end of the input).

@@ -51,7 +51,7 @@ std::string format_count(std::uint64_t count) {
   return text;
 }
 
-Progress::Progress(bool enabled, std::FILE* out, const InputFile* input)
+Progress::Progress(bool enabled, std::FILE* out, const input::InputFile* input)
     : enabled_(enabled),
       out_(out),
       input_(input),

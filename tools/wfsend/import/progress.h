@@ -14,7 +14,7 @@
 #include <cstdio>
 #include <string>
 
-#include "wfsend/import/input.h"
+#include "input/byte_source.h"
 
 namespace wfsend::import {
 
@@ -24,7 +24,7 @@ class Progress {
   static constexpr std::chrono::milliseconds kRedrawInterval{100};
 
   // `input` (may be null) tells bytes read and the total; `out` is where the bar is drawn.
-  Progress(bool enabled, std::FILE* out, const InputFile* input);
+  Progress(bool enabled, std::FILE* out, const input::InputFile* input);
 
   void row_read(std::uint64_t rows) {
     if (enabled_ && rows % kRowsPerClockCheck == 0) maybe_redraw(rows);
@@ -44,7 +44,7 @@ class Progress {
 
   bool enabled_;
   std::FILE* out_;
-  const InputFile* input_;
+  const input::InputFile* input_;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;
   bool shown_ = false;

@@ -206,8 +206,8 @@ void Connection::feed_lines(std::string_view data, std::size_t& budget) {
   context_.output.flush_if_full();
 }
 
-void Connection::handle(LineInput::Outcome outcome) {
-  if (outcome != LineInput::Outcome::corrupt) return;
+void Connection::handle(input::LineStream::Outcome outcome) {
+  if (outcome != input::LineStream::Outcome::corrupt) return;
   context_.ingester.report(origin(), "not a valid gzip stream (" + input_.error() + "); closing",
                            context_.now);
   close_now();

@@ -269,18 +269,18 @@ void HttpSession::on_body(std::string_view piece, std::size_t& budget) {
   }
 }
 
-void HttpSession::handle(LineInput::Outcome outcome) {
+void HttpSession::handle(input::LineStream::Outcome outcome) {
   switch (outcome) {
-    case LineInput::Outcome::ok:
-    case LineInput::Outcome::budget_spent:
+    case input::LineStream::Outcome::ok:
+    case input::LineStream::Outcome::budget_spent:
       account();
       if (over_budget_) refuse_over_budget();
       return;
-    case LineInput::Outcome::too_large:
+    case input::LineStream::Outcome::too_large:
       abandon(413, "body larger than " + std::to_string(context_.options.max_body_bytes) +
                        " bytes after decompression; none of its lines is kept");
       return;
-    case LineInput::Outcome::corrupt:
+    case input::LineStream::Outcome::corrupt:
       abandon(400, "corrupt gzip body: " + input_.error());
       return;
   }

@@ -5,9 +5,7 @@ target_sources(wfsend_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/http_answer.cc
   ${CMAKE_CURRENT_LIST_DIR}/http_request.cc
   ${CMAKE_CURRENT_LIST_DIR}/http_session.cc
-  ${CMAKE_CURRENT_LIST_DIR}/inflater.cc
   ${CMAKE_CURRENT_LIST_DIR}/ingest.cc
-  ${CMAKE_CURRENT_LIST_DIR}/line_input.cc
   ${CMAKE_CURRENT_LIST_DIR}/listen_command.cc
   ${CMAKE_CURRENT_LIST_DIR}/output.cc
   ${CMAKE_CURRENT_LIST_DIR}/receiver.cc

@@ -61,8 +61,8 @@ struct ReceiverOptions {
   // The memory held open for unfinished work, all connections together: the results of HTTP requests
   // (held until each request is complete: a request refused with 413 must leave nothing behind, as on
   // a proxy), unfinished lines, compressed bytes waiting for their turn, request heads and each live
-  // gzip decompressor (counted as Inflater::kStateBytes). The request whose growth would pass it is
-  // answered 503 with Retry-After: 1 (a raw TCP stream is closed) and its memory given back at once.
+  // gzip decompressor (counted as input::GzipInflater::kStateBytes). The request whose growth would pass it
+  // is answered 503 with Retry-After: 1 (a raw TCP stream is closed) and its memory given back at once.
   std::size_t max_buffered_bytes = std::size_t{256} * 1024 * 1024;
   // Decompressed bytes one connection may produce per turn before the others get theirs.
   std::size_t turn_budget_bytes = std::size_t{1024} * 1024;

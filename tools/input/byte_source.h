@@ -1,16 +1,19 @@
-// The bytes `wfsend import` reads: a file or standard input, gzip-compressed or not.
+// The bottom of the tools' input stack (tools/input/): where pulled bytes come from. `wfsend import` and
+// `wfsend lint` read a file or standard input, gzip-compressed or not.
 //
-// `open_input` opens a path ("-" is standard input) and looks at its first two bytes: 1F 8B means gzip,
-// which is inflated as a stream (concatenated gzip members too, as `zcat` does), so a file is never held
-// in memory whole. The readers (csv_reader.h, line_input.h) pull chunks through the `ByteSource`
-// interface, which tests implement over a string. Progress (progress.h) asks how many bytes of the
-// file were consumed and how large it is.
+// `InputFile::open` opens a path ("-" is standard input) and looks at its first two bytes: 1F 8B means
+// gzip, which is inflated as a stream by the tools' one GzipInflater (concatenated gzip members too, as
+// `zcat` does), so a file is never held in memory whole. The readers (LineSource in line_source.h,
+// import's CsvReader) pull chunks through the `ByteSource` interface, which tests implement over a
+// string (StringSource). Import's progress line asks how many bytes of the file were consumed and how
+// large it is. (listen's sockets and HTTP bodies are pushed instead: line_stream.h.)
 //
 // Thread-safety: none. One thread reads a source; the counters are read by that same thread.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,7 +21,7 @@
 
 #include "wavefront/status.h"
 
-namespace wfsend::import {
+namespace wfsend::input {
 
 // Where bytes come from. read() fills up to `capacity` bytes and returns how many, 0 at the end of the
 // input, or an io_error Status (an unreadable file, a corrupt gzip stream).
@@ -42,11 +45,18 @@ class StringSource final : public ByteSource {
   std::size_t position_ = 0;
 };
 
+class GzipInflater;
+
 class InputFile final : public ByteSource {
  public:
+  // Asked when a read is interrupted by a signal: true ends the input there (Ctrl-C while waiting on
+  // a pipe) instead of reading on.
+  using StopCheck = std::function<bool()>;
+
   // Opens `path` ("-" for standard input) and detects gzip. The error (io_error) names the path and
   // the system's reason.
-  static wavefront::Expected<std::unique_ptr<InputFile>> open(const std::string& path);
+  static wavefront::Expected<std::unique_ptr<InputFile>> open(const std::string& path,
+                                                              StopCheck stop_requested = nullptr);
   ~InputFile() override;
   InputFile(const InputFile&) = delete;
   InputFile& operator=(const InputFile&) = delete;
@@ -80,11 +90,14 @@ class InputFile final : public ByteSource {
   std::size_t raw_begin_ = 0;  // the first unused byte of raw_
   std::size_t raw_end_ = 0;    // one past the last valid byte of raw_
   bool file_ended_ = false;
-  struct Inflater;  // the zlib stream (input.cc)
-  std::unique_ptr<Inflater> inflater_;
+  bool stopped() const { return stop_requested_ && stop_requested_(); }
+
+  StopCheck stop_requested_;
+  std::unique_ptr<GzipInflater> inflater_;
+  bool output_held_ = false;  // the last inflate filled the output: zlib may hold more for it
   std::uint64_t file_bytes_read_ = 0;
   std::uint64_t bytes_delivered_ = 0;
   std::uint64_t total_file_bytes_ = 0;
 };
 
-}  // namespace wfsend::import
+}  // namespace wfsend::input

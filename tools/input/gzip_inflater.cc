@@ -1,14 +1,14 @@
-// gzip decompression with zlib for `wfsend listen`; see inflater.h.
-#include "wfsend/listen/inflater.h"
+// gzip decompression with zlib; see gzip_inflater.h.
+#include "input/gzip_inflater.h"
 
 #include <zlib.h>
 
 #include <algorithm>
 #include <climits>
 
-namespace wfsend::listen {
+namespace wfsend::input {
 
-struct Inflater::State {
+struct GzipInflater::State {
   z_stream stream{};
   bool initialized = false;
   ~State() {
@@ -16,15 +16,15 @@ struct Inflater::State {
   }
 };
 
-Inflater::Inflater() : state_(std::make_unique<State>()) {}
-Inflater::~Inflater() = default;
+GzipInflater::GzipInflater() : state_(std::make_unique<State>()) {}
+GzipInflater::~GzipInflater() = default;
 
-void Inflater::reset() {
+void GzipInflater::reset() {
   if (state_->initialized) inflateReset(&state_->stream);
   in_member_ = false;
 }
 
-Inflater::Result Inflater::inflate(std::string_view input, char* output, std::size_t capacity) {
+GzipInflater::Result GzipInflater::inflate(std::string_view input, char* output, std::size_t capacity) {
   Result result;
   z_stream& stream = state_->stream;
   if (!state_->initialized) {
@@ -66,4 +66,4 @@ Inflater::Result Inflater::inflate(std::string_view input, char* output, std::si
   return result;
 }
 
-}  // namespace wfsend::listen
+}  // namespace wfsend::input

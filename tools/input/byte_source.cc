@@ -1,30 +1,23 @@
-// Reading the import's input: plain or gzip, a file or standard input, in chunks.
-#include "wfsend/import/input.h"
+// Reading a file or standard input, plain or gzip, in chunks; see byte_source.h.
+#include "input/byte_source.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <limits>
 
-#include "wfsend/import/interrupt.h"
+#include "input/gzip_inflater.h"
 
-namespace wfsend::import {
+namespace wfsend::input {
 
 using wavefront::ErrorCode;
 using wavefront::Expected;
 using wavefront::Status;
 
 namespace {
-
-constexpr unsigned char kGzipMagic0 = 0x1f;
-constexpr unsigned char kGzipMagic1 = 0x8b;
-// windowBits for inflateInit2: 15 (the largest window) + 16 (expect a gzip header, not zlib).
-constexpr int kGzipWindowBits = 15 + 16;
 
 Status io_error(const std::string& name, const std::string& what) {
   return Status(ErrorCode::io_error, name + ": " + what);
@@ -42,17 +35,9 @@ Expected<std::size_t> StringSource::read(char* out, std::size_t capacity) {
   return count;
 }
 
-struct InputFile::Inflater {
-  z_stream stream{};
-  bool initialized = false;
-  bool member_ended = false;  // the last member ended; another may follow
-  ~Inflater() {
-    if (initialized) inflateEnd(&stream);
-  }
-};
-
-Expected<std::unique_ptr<InputFile>> InputFile::open(const std::string& path) {
+Expected<std::unique_ptr<InputFile>> InputFile::open(const std::string& path, StopCheck stop_requested) {
   std::unique_ptr<InputFile> input(new InputFile());
+  input->stop_requested_ = std::move(stop_requested);
   if (path == "-") {
     input->fd_ = STDIN_FILENO;
     input->display_name_ = "stdin";
@@ -75,13 +60,8 @@ Expected<std::unique_ptr<InputFile>> InputFile::open(const std::string& path) {
     if (!more) return io_error(input->display_name_, more.status().message());
     if (!*more) break;
   }
-  if (input->raw_end_ >= 2 && static_cast<unsigned char>(input->raw_[0]) == kGzipMagic0 &&
-      static_cast<unsigned char>(input->raw_[1]) == kGzipMagic1) {
-    input->inflater_ = std::make_unique<Inflater>();
-    if (inflateInit2(&input->inflater_->stream, kGzipWindowBits) != Z_OK) {
-      return io_error(input->display_name_, "cannot start gzip decompression");
-    }
-    input->inflater_->initialized = true;
+  if (starts_with_gzip_magic(std::string_view(input->raw_.data(), input->raw_end_))) {
+    input->inflater_ = std::make_unique<GzipInflater>();
   }
   return input;
 }
@@ -110,7 +90,7 @@ Expected<bool> InputFile::fill_raw() {
       return false;
     }
     if (errno == EINTR) {
-      if (stop_requested()) {  // Ctrl-C while waiting for a pipe: treat as the end of the input
+      if (stopped()) {  // Ctrl-C while waiting for a pipe: treat as the end of the input
         file_ended_ = true;
         return false;
       }
@@ -138,7 +118,7 @@ Expected<std::size_t> InputFile::read_plain(char* out, std::size_t capacity) {
           return static_cast<std::size_t>(count);
         }
         if (errno == EINTR) {
-          if (stop_requested()) return std::size_t{0};
+          if (stopped()) return std::size_t{0};
           continue;
         }
         return read_error(std::string("read failed: ") + std::strerror(errno));
@@ -155,42 +135,32 @@ Expected<std::size_t> InputFile::read_plain(char* out, std::size_t capacity) {
 }
 
 Expected<std::size_t> InputFile::read_inflated(char* out, std::size_t capacity) {
-  z_stream& stream = inflater_->stream;
-  const std::size_t max_chunk = std::numeric_limits<uInt>::max();
-  stream.next_out = reinterpret_cast<Bytef*>(out);
-  const std::size_t wanted = std::min(capacity, max_chunk);
-  stream.avail_out = static_cast<uInt>(wanted);
-  while (stream.avail_out > 0) {
-    if (raw_begin_ == raw_end_) {
+  std::size_t produced = 0;
+  while (produced < capacity) {
+    if (raw_begin_ == raw_end_ && !output_held_) {
+      // Hand over what is ready rather than waiting to fill the whole buffer from a slow pipe.
+      if (produced > 0) break;
       Expected<bool> more = fill_raw();
       if (!more) return more.status();
       if (!*more) {
         // The input ended: fine between members, an error inside one.
-        if (!inflater_->member_ended && !stop_requested()) {
-          return read_error("gzip stream is truncated");
-        }
+        if (!inflater_->at_member_boundary() && !stopped()) return read_error("gzip stream is truncated");
         break;
       }
     }
-    if (inflater_->member_ended) {  // another gzip member follows (as `cat a.gz b.gz` makes)
-      if (inflateReset(&stream) != Z_OK) return read_error("cannot restart gzip decompression");
-      inflater_->member_ended = false;
+    const std::size_t input_left = raw_end_ - raw_begin_;
+    GzipInflater::Result result = inflater_->inflate(std::string_view(raw_.data() + raw_begin_, input_left),
+                                                     out + produced, capacity - produced);
+    raw_begin_ += result.consumed;
+    produced += result.produced;
+    // A full output may leave output zlib holds for input it has taken: ask again even with no input.
+    output_held_ = produced == capacity;
+    if (result.error) return read_error("gzip stream is corrupt: " + result.message);
+    if (input_left > 0 && result.consumed == 0 && result.produced == 0) {
+      return read_error("gzip stream is corrupt: no progress");
     }
-    stream.next_in = reinterpret_cast<Bytef*>(raw_.data() + raw_begin_);
-    stream.avail_in = static_cast<uInt>(std::min(raw_end_ - raw_begin_, max_chunk));
-    const uInt available_before = stream.avail_in;
-    const int result = inflate(&stream, Z_NO_FLUSH);
-    raw_begin_ += available_before - stream.avail_in;
-    if (result == Z_STREAM_END) {
-      inflater_->member_ended = true;
-    } else if (result != Z_OK && result != Z_BUF_ERROR) {
-      const char* reason = stream.msg != nullptr ? stream.msg : "corrupt data";
-      return read_error(std::string("gzip stream is corrupt: ") + reason);
-    }
-    // Hand over what is ready rather than waiting to fill the whole buffer from a slow pipe.
-    if (stream.avail_out < wanted && raw_begin_ == raw_end_) break;
   }
-  return wanted - stream.avail_out;
+  return produced;
 }
 
-}  // namespace wfsend::import
+}  // namespace wfsend::input

@@ -1,14 +1,14 @@
-// Paced decompression and splitting of one stream of lines; see line_input.h.
-#include "wfsend/listen/line_input.h"
+// Paced decompression and splitting of one stream of lines; see line_stream.h.
+#include "input/line_stream.h"
 
 #include <algorithm>
 
-namespace wfsend::listen {
+namespace wfsend::input {
 
-LineInput::LineInput(std::size_t max_line_length, std::string& scratch)
+LineStream::LineStream(std::size_t max_line_length, std::string& scratch)
     : splitter_(max_line_length), scratch_(scratch) {}
 
-void LineInput::start(bool gzip, std::size_t max_decoded) {
+void LineStream::start(bool gzip, std::size_t max_decoded) {
   splitter_.reset();
   gzip_ = gzip;
   max_decoded_ = max_decoded;
@@ -18,18 +18,18 @@ void LineInput::start(bool gzip, std::size_t max_decoded) {
   output_held_ = false;
   error_.clear();
   if (gzip_) {
-    if (inflater_ == nullptr) inflater_ = std::make_unique<Inflater>();
+    if (inflater_ == nullptr) inflater_ = std::make_unique<GzipInflater>();
     inflater_->reset();
   }
 }
 
-void LineInput::release_memory() {
+void LineStream::release_memory() {
   splitter_.release_memory();
   if (leftover_.capacity() > 0 && leftover_.empty()) std::string().swap(leftover_);
   if (!has_leftover()) inflater_.reset();
 }
 
-void LineInput::discard() {
+void LineStream::discard() {
   splitter_.reset();
   splitter_.release_memory();
   leftover_offset_ = 0;
@@ -38,13 +38,13 @@ void LineInput::discard() {
   inflater_.reset();
 }
 
-void LineInput::split(std::string_view data, LineTarget& target) {
+void LineStream::split(std::string_view data, LineTarget& target) {
   splitter_.feed(
       data, [&](std::string_view line, std::uint64_t number) { target.on_line(line, number); },
       [&](std::string_view start, std::uint64_t number) { target.on_too_long(start, number); });
 }
 
-LineInput::Outcome LineInput::feed(std::string_view piece, LineTarget& target, std::size_t& budget) {
+LineStream::Outcome LineStream::feed(std::string_view piece, LineTarget& target, std::size_t& budget) {
   if (!gzip_) {
     decoded_ += piece.size();
     if (max_decoded_ != 0 && decoded_ > max_decoded_) return Outcome::too_large;
@@ -61,7 +61,7 @@ LineInput::Outcome LineInput::feed(std::string_view piece, LineTarget& target, s
   return outcome;
 }
 
-LineInput::Outcome LineInput::resume(LineTarget& target, std::size_t& budget) {
+LineStream::Outcome LineStream::resume(LineTarget& target, std::size_t& budget) {
   if (!has_leftover()) return Outcome::ok;
   std::size_t consumed = 0;
   const Outcome outcome =
@@ -74,12 +74,13 @@ LineInput::Outcome LineInput::resume(LineTarget& target, std::size_t& budget) {
   return outcome;
 }
 
-LineInput::Outcome LineInput::inflate(std::string_view input, std::size_t& consumed, LineTarget& target,
-                                      std::size_t& budget) {
+LineStream::Outcome LineStream::inflate(std::string_view input, std::size_t& consumed, LineTarget& target,
+                                        std::size_t& budget) {
   while (consumed < input.size() || output_held_) {
     if (budget == 0) return Outcome::budget_spent;
     const std::size_t input_left = input.size() - consumed;
-    Inflater::Result result = inflater_->inflate(input.substr(consumed), scratch_.data(), scratch_.size());
+    GzipInflater::Result result =
+        inflater_->inflate(input.substr(consumed), scratch_.data(), scratch_.size());
     consumed += result.consumed;
     output_held_ = result.produced == scratch_.size();
     if (result.error || (input_left > 0 && result.consumed == 0 && result.produced == 0)) {
@@ -98,4 +99,4 @@ LineInput::Outcome LineInput::inflate(std::string_view input, std::size_t& consu
   return Outcome::ok;
 }
 
-}  // namespace wfsend::listen
+}  // namespace wfsend::input

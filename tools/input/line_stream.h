@@ -1,13 +1,13 @@
-// One stream of lines for `wfsend listen`: a TCP connection's bytes or one HTTP body, plain or gzip,
-// fed in pieces and handed to a LineTarget line by line.
+// A pushed stream of lines (tools/input/): bytes fed in pieces, plain or gzip, handed to a LineTarget
+// line by line, through the one GzipInflater and LineSplitter of the tools.
 //
-// Connections (raw TCP) and HTTP sessions own one each. Decompression is paced: a feed or resume
-// produces at most `budget` decompressed bytes (the caller's share of one event-loop turn); the
-// compressed rest of the piece is kept (at most one piece) and continued on a later turn, so a client
+// `wfsend listen` owns one per connection (raw TCP) and per HTTP session (each body). Decompression is paced:
+// a feed or resume produces at most `budget` decompressed bytes (the caller's share of one event-loop turn);
+// the compressed rest of the piece is kept (at most one piece) and continued on a later turn, so a client
 // sending highly compressed data cannot hold the loop. With max_decoded set (HTTP bodies), the stream
 // stops as too_large once it decodes to more than that: the gzip-bomb defence.
 //
-// Thread-safety: not thread-safe; used by the receiver's event-loop thread.
+// Thread-safety: not thread-safe; used by one thread (listen's event loop).
 #pragma once
 
 #include <cstddef>
@@ -16,10 +16,10 @@
 #include <string>
 #include <string_view>
 
-#include "wfsend/listen/inflater.h"
-#include "wfsend/listen/line_splitter.h"
+#include "input/gzip_inflater.h"
+#include "input/line_splitter.h"
 
-namespace wfsend::listen {
+namespace wfsend::input {
 
 class LineTarget {
  public:
@@ -31,7 +31,7 @@ class LineTarget {
   ~LineTarget() = default;
 };
 
-class LineInput {
+class LineStream {
  public:
   enum class Outcome : std::uint8_t {
     ok,            // the piece (or the leftover) is done
@@ -41,7 +41,7 @@ class LineInput {
   };
 
   // `scratch` receives decompressed bytes before they are split (shared by all streams of the loop).
-  LineInput(std::size_t max_line_length, std::string& scratch);
+  LineStream(std::size_t max_line_length, std::string& scratch);
 
   // Starts a new stream. max_decoded 0 means no limit.
   void start(bool gzip, std::size_t max_decoded);
@@ -79,7 +79,7 @@ class LineInput {
   // Bytes this stream holds now: the unfinished line, compressed bytes kept for a later turn, and the
   // decompressor's state (for the receiver's MemoryBudget).
   std::size_t held_bytes() const noexcept {
-    return splitter_.held_bytes() + leftover_.capacity() + (inflater_ ? Inflater::kStateBytes : 0);
+    return splitter_.held_bytes() + leftover_.capacity() + (inflater_ ? GzipInflater::kStateBytes : 0);
   }
 
  private:
@@ -88,7 +88,7 @@ class LineInput {
 
   LineSplitter splitter_;
   std::string& scratch_;
-  std::unique_ptr<Inflater> inflater_;
+  std::unique_ptr<GzipInflater> inflater_;
   bool gzip_ = false;
   std::size_t max_decoded_ = 0;
   std::uint64_t decoded_ = 0;
@@ -99,4 +99,4 @@ class LineInput {
   std::string error_;
 };
 
-}  // namespace wfsend::listen
+}  // namespace wfsend::input
