@@ -27,10 +27,10 @@
 #include <thread>
 #include <vector>
 
+#include "receiver/receiver.h"
 #include "wavefront/format.h"
 #include "wavefront/line_reader.h"
 #include "wavefront/transport/gzip.h"
-#include "wfsend/listen/receiver.h"
 
 namespace {
 
@@ -83,11 +83,11 @@ void send_all(int fd, const char* data, std::size_t size) {
 
 // Runs `client` against a fresh receiver and returns lines per second until `lines` were counted.
 double timed_run(int output_fd, std::size_t lines, const std::function<void(std::uint16_t)>& client) {
-  wfsend::listen::ReceiverOptions options;
+  wfreceiver::ReceiverOptions options;
   options.port = 0;
   options.output_fd = output_fd;
   options.report_fd = 2;
-  auto receiver = wfsend::listen::Receiver::create(options);
+  auto receiver = wfreceiver::Receiver::create(options);
   if (!receiver.ok()) {
     std::fprintf(stderr, "%s\n", receiver.status().message().c_str());
     std::exit(1);

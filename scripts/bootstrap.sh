@@ -11,6 +11,8 @@ packages=(
   libcurl4-openssl-dev zlib1g-dev libssl-dev
   # tools: command-line parsing, local HTTP test server
   libcli11-dev libcpp-httplib-dev
+  # the receiver component (tools/receiver/): Boost.Beast's HTTP parser, header-only
+  libboost-dev
   # tests and benchmarks
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing, sanitizers, formatting

@@ -33,19 +33,18 @@
 #include <vector>
 
 #include "input/line_stream.h"
+#include "receiver/context.h"
+#include "receiver/http_request.h"
+#include "receiver/http_session.h"
 #include "support/wire_parser.h"
+#include "wavefront/event_json.h"
 #include "wavefront/line_reader.h"
-#include "wavefront/wire/json.h"
-#include "wfsend/listen/context.h"
-#include "wfsend/listen/event_json.h"
-#include "wfsend/listen/http_request.h"
-#include "wfsend/listen/http_session.h"
 
 namespace {
 
+using wfreceiver::HttpRequestParser;
+using wfreceiver::LineFilter;
 using wfsend::input::LineStream;
-using wfsend::listen::HttpRequestParser;
-using wfsend::listen::LineFilter;
 
 constexpr std::size_t kParameterBytes = 8;
 
@@ -83,7 +82,7 @@ int dev_null() {
 struct SessionRun {
   std::string replies;
   std::string output;
-  wfsend::listen::ReceiverStats stats;
+  wfreceiver::ReceiverStats stats;
 };
 
 std::string read_memfd(int fd) {
@@ -96,20 +95,20 @@ std::string read_memfd(int fd) {
   return text;
 }
 
-SessionRun run_session(std::string_view data, const wfsend::listen::ReceiverOptions& options,
-                       LineFilter filter, Pieces pieces, std::size_t scratch_bytes, bool timeout_at_end) {
+SessionRun run_session(std::string_view data, const wfreceiver::ReceiverOptions& options, LineFilter filter,
+                       Pieces pieces, std::size_t scratch_bytes, bool timeout_at_end) {
   static const int output_fd = ::memfd_create("listen_fuzz_output", MFD_CLOEXEC);
   if (output_fd < 0 || ::ftruncate(output_fd, 0) != 0 || ::lseek(output_fd, 0, SEEK_SET) != 0) std::abort();
-  wfsend::listen::ReceiverOptions run_options = options;
+  wfreceiver::ReceiverOptions run_options = options;
   run_options.output_fd = output_fd;
   run_options.report_fd = dev_null();
   SessionRun run;
   {
-    wfsend::listen::LoopContext context(run_options);
+    wfreceiver::LoopContext context(run_options);
     context.inflate_buffer.assign(scratch_bytes, '\0');
     {
-      wfsend::listen::Replies replies;
-      wfsend::listen::HttpSession session(context, replies, filter, "192.0.2.7", "192.0.2.7:40000");
+      wfreceiver::Replies replies;
+      wfreceiver::HttpSession session(context, replies, filter, "192.0.2.7", "192.0.2.7:40000");
       auto collect = [&] {
         run.replies.append(replies.bytes, replies.sent, std::string::npos);
         replies.bytes.clear();
@@ -209,7 +208,7 @@ void check_output(std::string_view output) {
   }
 }
 
-bool same_stats(const wfsend::listen::ReceiverStats& a, const wfsend::listen::ReceiverStats& b) {
+bool same_stats(const wfreceiver::ReceiverStats& a, const wfreceiver::ReceiverStats& b) {
   return a.lines.accepted == b.lines.accepted && a.lines.rejected == b.lines.rejected &&
          a.http_requests == b.http_requests && a.http_responses == b.http_responses;
 }
@@ -222,7 +221,7 @@ bool gzip_order_dependent(std::string_view replies) {
 }
 
 void fuzz_session(const std::uint8_t* parameters, std::string_view data) {
-  wfsend::listen::ReceiverOptions options;
+  wfreceiver::ReceiverOptions options;
   const std::uint8_t flags = parameters[1];
   if ((flags & 1) != 0) options.token = "fuzz-token";
   static constexpr LineFilter kPortFilters[] = {LineFilter::any, LineFilter::distribution,
@@ -235,7 +234,7 @@ void fuzz_session(const std::uint8_t* parameters, std::string_view data) {
   options.max_reports_per_second = 1000;
 
   // Small pieces, budgets and decompression buffer; then the same bytes whole, with large ones.
-  wfsend::listen::ReceiverOptions small = options;
+  wfreceiver::ReceiverOptions small = options;
   small.turn_budget_bytes = 1 + (parameters[3] >> 2) * 7;
   const std::size_t small_scratch = std::size_t{1} << (parameters[4] % 12);
   const Pieces pieces(parameters[5] | std::uint64_t{parameters[6]} << 8, 1 + parameters[7] % 64);
@@ -243,10 +242,10 @@ void fuzz_session(const std::uint8_t* parameters, std::string_view data) {
   check_answers(chunked.replies);
   check_output(chunked.output);
 
-  wfsend::listen::ReceiverOptions large = options;
+  wfreceiver::ReceiverOptions large = options;
   large.turn_budget_bytes = kWhole;
   const SessionRun whole = run_session(data, large, filter, Pieces(0, kWhole),
-                                       wfsend::listen::LoopContext::kInflateChunkBytes, timeout_at_end);
+                                       wfreceiver::LoopContext::kInflateChunkBytes, timeout_at_end);
   check_answers(whole.replies);
   check_output(whole.output);
   if (gzip_order_dependent(chunked.replies) || gzip_order_dependent(whole.replies)) return;
@@ -258,7 +257,7 @@ void fuzz_session(const std::uint8_t* parameters, std::string_view data) {
 
 // ---- 1: HttpRequestParser -------------------------------------------------------------------------
 
-std::string describe_head(const wfsend::listen::HttpRequest& request) {
+std::string describe_head(const wfreceiver::HttpRequest& request) {
   std::string text = "head ";
   const auto add = [&](std::string_view part) {
     text += std::to_string(part.size());
@@ -288,7 +287,7 @@ std::string describe_head(const wfsend::listen::HttpRequest& request) {
   return text;
 }
 
-std::vector<std::string> parse_requests(std::string_view data, const wfsend::listen::HttpParserLimits& limits,
+std::vector<std::string> parse_requests(std::string_view data, const wfreceiver::HttpParserLimits& limits,
                                         Pieces pieces) {
   HttpRequestParser parser(limits);
   std::vector<std::string> events;
@@ -354,7 +353,7 @@ std::vector<std::string> parse_requests(std::string_view data, const wfsend::lis
 }
 
 void fuzz_request_parser(const std::uint8_t* parameters, std::string_view data) {
-  wfsend::listen::HttpParserLimits limits;
+  wfreceiver::HttpParserLimits limits;
   limits.max_head_bytes = std::size_t{32} << (parameters[1] & 7);
   limits.max_chunk_line_bytes = std::size_t{4} << ((parameters[1] >> 3) & 7);
   const Pieces pieces(parameters[2] | std::uint64_t{parameters[3]} << 8, 1 + parameters[4] % 32);
@@ -540,11 +539,10 @@ void fuzz_line_input(const std::uint8_t* parameters, std::string_view data, int 
 // ---- 5: event JSON --------------------------------------------------------------------------------
 
 void fuzz_event_json(const std::uint8_t* parameters, std::string_view data) {
-  static wavefront::json::JsonParser parser;
   wavefront::FormatOptions options;
   options.default_source = (parameters[1] & 1) != 0 ? "192.0.2.7" : "";
   std::string out = "kept\n";
-  const wavefront::Status status = wfsend::listen::event_line_from_json(data, parser, options, out);
+  const wavefront::Status status = wavefront::event_line_from_json(out, data, options);
   if (!status.ok()) {
     if (out != "kept\n") std::abort();  // a refusal appends nothing
     return;

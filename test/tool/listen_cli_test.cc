@@ -9,7 +9,7 @@
 
 #include "tool/listen_test_util.h"
 
-namespace wfsend::listen {
+namespace wfreceiver {
 namespace {
 
 // Under ASan or TSan freed memory sits in quarantine and every byte has shadow memory, so a bound on
@@ -301,4 +301,4 @@ TEST(ListenCli, RequestsHeldOpenStayWithinMaxBufferedBytes) {
 }
 
 }  // namespace
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

@@ -7,7 +7,7 @@
 
 #include "tool/listen_test_util.h"
 
-namespace wfsend::listen {
+namespace wfreceiver {
 namespace {
 
 using namespace std::chrono_literals;
@@ -234,4 +234,4 @@ TEST(ReceiverHostile, FloodOfBadLinesIsRateLimited) {
 }
 
 }  // namespace
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

@@ -11,7 +11,7 @@
 #include "support/interop_corpus.h"
 #include "tool/listen_test_util.h"
 
-namespace wfsend::listen {
+namespace wfreceiver {
 namespace {
 
 using namespace std::chrono_literals;
@@ -137,4 +137,4 @@ INSTANTIATE_TEST_SUITE_P(Corpus, ListenInterop,
                          });
 
 }  // namespace
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

@@ -2,14 +2,15 @@
 // JSON (its line splitting and paced gzip input are tools/input/, tested in input_test.cc).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "receiver/http_request.h"
 #include "tool/listen_test_util.h"
-#include "wfsend/listen/event_json.h"
-#include "wfsend/listen/http_request.h"
+#include "wavefront/event_json.h"
 
-namespace wfsend::listen {
+namespace wfreceiver {
 namespace {
 
 using Step = HttpRequestParser::Step;
@@ -166,6 +167,35 @@ TEST(HttpParser, BoundsTheHeadAndChunkLines) {
   EXPECT_EQ(parsed.error_status, 431);
 }
 
+// Beast's chunked framing is strict: a head may end its lines with a bare LF (RFC 9112 §2.2), chunk
+// lines may not.
+TEST(HttpParser, ChunkedFramingNeedsCrlf) {
+  for (std::size_t piece : {1, 5, 1000}) {
+    HttpRequestParser parser;
+    const Parsed parsed =
+        parse_all(parser, "POST / HTTP/1.1\nTransfer-Encoding: chunked\n\n3\nabc\n0\n\n", piece);
+    EXPECT_EQ(parsed.error_status, 400) << piece;
+  }
+}
+
+// Trailer fields are read and dropped: one named Authorization is not a second Authorization header,
+// and the next request on the connection parses normally.
+TEST(HttpParser, TrailersAreReadAndIgnored) {
+  for (std::size_t piece : {1, 4, 1000}) {
+    HttpRequestParser parser;
+    const Parsed parsed =
+        parse_all(parser,
+                  "POST /a HTTP/1.1\r\nAuthorization: Bearer t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  "3\r\nabc\r\n0\r\nAuthorization: Bearer u\r\nX: y\r\n\r\n"
+                  "GET /health HTTP/1.1\r\n\r\n",
+                  piece);
+    EXPECT_EQ(parsed.error_status, 0) << piece;
+    EXPECT_EQ(parsed.body, "abc") << piece;
+    EXPECT_EQ(parsed.path, "/health") << piece;
+    EXPECT_EQ(std::count(parsed.steps.begin(), parsed.steps.end(), Step::complete), 2) << piece;
+  }
+}
+
 TEST(QueryParameter, FindsValues) {
   EXPECT_EQ(query_parameter("f=wavefront", "f"), "wavefront");
   EXPECT_EQ(query_parameter("a=1&format=histogram", "format"), "histogram");
@@ -174,26 +204,25 @@ TEST(QueryParameter, FindsValues) {
 }
 
 TEST(EventJson, FormatsTheCanonicalEventLine) {
-  wavefront::json::JsonParser parser;
   wavefront::FormatOptions options;
   options.default_source = "10.0.0.1";
   std::string out;
-  ASSERT_TRUE(
-      event_line_from_json(R"({"name":"deploy v42","annotations":{"severity":"info","type":"deploy"},)"
-                           R"("hosts":["ci-1"],"tags":["release"],"startTime":1700000000000,)"
-                           R"("endTime":1700000060000,"unknown":[1,2]})",
-                           parser, options, out)
-          .ok());
+  ASSERT_TRUE(wavefront::event_line_from_json(
+                  out,
+                  R"({"name":"deploy v42","annotations":{"severity":"info","type":"deploy"},)"
+                  R"("hosts":["ci-1"],"tags":["release"],"startTime":1700000000000,)"
+                  R"("endTime":1700000060000,"unknown":[1,2]})",
+                  options)
+                  .ok());
   EXPECT_EQ(out,
             "@Event 1700000000000 1700000060000 \"deploy v42\" \"severity\"=\"info\" \"type\"=\"deploy\" "
             "host=\"ci-1\" tag=\"release\"\n");
   out.clear();
-  ASSERT_TRUE(event_line_from_json(R"({"name":"x","startTime":5})", parser, options, out).ok());
+  ASSERT_TRUE(wavefront::event_line_from_json(out, R"({"name":"x","startTime":5})", options).ok());
   EXPECT_EQ(out, "@Event 5 6 \"x\" host=\"10.0.0.1\"\n");
 }
 
 TEST(EventJson, RefusesWithAReason) {
-  wavefront::json::JsonParser parser;
   const wavefront::FormatOptions options;
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"not json", "not JSON"},
@@ -208,7 +237,7 @@ TEST(EventJson, RefusesWithAReason) {
   };
   for (const auto& [body, fragment] : cases) {
     std::string out;
-    const wavefront::Status status = event_line_from_json(body, parser, options, out);
+    const wavefront::Status status = wavefront::event_line_from_json(out, body, options);
     EXPECT_FALSE(status.ok()) << body;
     EXPECT_NE(status.message().find(fragment), std::string::npos) << body << " -> " << status.message();
     EXPECT_TRUE(out.empty());
@@ -216,4 +245,4 @@ TEST(EventJson, RefusesWithAReason) {
 }
 
 }  // namespace
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

@@ -5,7 +5,7 @@
 
 #include "tool/listen_test_util.h"
 
-namespace wfsend::listen {
+namespace wfreceiver {
 namespace {
 
 using namespace std::chrono_literals;
@@ -415,4 +415,4 @@ TEST(Receiver, StopDrainsWhatClientsAlreadySent) {
 }
 
 }  // namespace
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

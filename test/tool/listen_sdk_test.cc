@@ -10,7 +10,7 @@
 #include "wavefront/format.h"
 #include "wavefront/proxy_client.h"
 
-namespace wfsend::listen {
+namespace wfreceiver {
 namespace {
 
 using namespace std::chrono_literals;
@@ -149,4 +149,4 @@ TEST_P(ListenSdkProxyClient, EveryTypeOnItsPort) {
 INSTANTIATE_TEST_SUITE_P(Gzip, ListenSdkProxyClient, ::testing::Bool());
 
 }  // namespace
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

@@ -23,12 +23,12 @@
 #include <string_view>
 #include <vector>
 
+#include "receiver/receiver.h"
 #include "support/client_test_util.h"
 #include "support/gzip_test_util.h"
 #include "support/subprocess.h"
-#include "wfsend/listen/receiver.h"
 
-namespace wfsend::listen::testing {
+namespace wfreceiver::testing {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
@@ -319,4 +319,4 @@ class RunningReceiver {
   std::unique_ptr<Receiver> receiver_;
 };
 
-}  // namespace wfsend::listen::testing
+}  // namespace wfreceiver::testing

@@ -20,14 +20,14 @@
 #include <sstream>
 #include <string>
 
+#include "receiver/receiver.h"
 #include "wfsend/commands.h"
-#include "wfsend/listen/receiver.h"
 
 namespace wfsend {
 namespace {
 
-using listen::Receiver;
-using listen::ReceiverOptions;
+using wfreceiver::Receiver;
+using wfreceiver::ReceiverOptions;
 
 struct ListenSettings {
   ReceiverOptions receiver;
@@ -158,13 +158,13 @@ int run_listen(ListenSettings& settings) {
   receiver.run();
   running_receiver.store(nullptr);
 
-  const listen::ReceiverStats stats = receiver.stats();
+  const wfreceiver::ReceiverStats stats = receiver.stats();
   if (settings.json) {
     std::FILE* stream = lines_on_stdout ? stderr : stdout;
-    std::fprintf(stream, "%s\n", listen::stats_json(stats).c_str());
+    std::fprintf(stream, "%s\n", wfreceiver::stats_json(stats).c_str());
     std::fflush(stream);
   } else {
-    std::cerr << listen::stats_text(stats) << std::flush;
+    std::cerr << wfreceiver::stats_text(stats) << std::flush;
   }
   const bool closed = out_fd < 0 || ::close(out_fd) == 0;
   return closed && !stats.output_failed ? kExitOk : kExitUndelivered;

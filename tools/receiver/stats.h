@@ -17,7 +17,7 @@
 
 #include "wavefront/line_reader.h"
 
-namespace wfsend::listen {
+namespace wfreceiver {
 
 // Lines counted per kind, indexed by wavefront::LineKind.
 struct Tally {
@@ -78,4 +78,4 @@ class LiveStats {
   std::array<std::atomic<std::uint64_t>, kMaxStatus> responses_{};
 };
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

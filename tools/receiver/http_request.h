@@ -1,4 +1,5 @@
-// Incremental HTTP/1.1 request parsing for `wfsend listen` (private to tools/wfsend/listen/).
+// Incremental HTTP/1.1 request parsing for the receiver (private to tools/receiver/), on Boost.Beast's
+// parser (kept out of this header: http_request.cc says how it is fed).
 //
 // The receiver's HTTP session feeds the bytes of a connection in whatever pieces they arrive and gets
 // back one step at a time: the request head is complete (request() is then valid), a piece of the body
@@ -15,13 +16,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-namespace wfsend::listen {
+namespace wfreceiver {
 
 // The head of one request. Views point into the parser and stay valid until reset().
 struct HttpRequest {
@@ -59,17 +61,20 @@ class HttpRequestParser {
   enum class Step : std::uint8_t {
     need_more,  // all input consumed, nothing else to report
     head,       // request() is ready
-    body,       // `body` holds the next piece of the body
+    body,       // `body` holds the next piece of the body (possibly empty: framing was read)
     complete,   // the request (body included) is over; call reset() before the next one
     error,      // error_status() and error_message() say why; the connection must be closed
   };
   struct Result {
     Step step = Step::need_more;
     std::size_t consumed = 0;  // bytes of the input used by this step
-    std::string_view body;     // Step::body only
+    std::string_view body;     // Step::body only: a view into the input given to parse()
   };
 
   explicit HttpRequestParser(HttpParserLimits limits = HttpParserLimits());
+  ~HttpRequestParser();
+  HttpRequestParser(const HttpRequestParser&) = delete;
+  HttpRequestParser& operator=(const HttpRequestParser&) = delete;
 
   // Consumes input up to the next step. Call again with the rest of the input (possibly empty: a head
   // without a body is followed by `complete` without more bytes) until need_more.
@@ -82,42 +87,36 @@ class HttpRequestParser {
   bool in_request() const noexcept { return state_ != State::idle; }
   // True once the head was read and understood (request() is then meaningful), until reset().
   bool head_done() const noexcept { return head_done_; }
-  // Bytes kept for the head and chunk lines (their buffers' capacity).
-  std::size_t held_bytes() const noexcept { return head_.capacity() + line_.capacity(); }
+  // Bytes kept for the head, chunk-size lines and trailers (their buffers' capacity).
+  std::size_t held_bytes() const noexcept { return head_.capacity() + carry_.capacity(); }
   // Readies the parser for the next request on the connection; keeps its buffers.
   void reset() noexcept;
 
  private:
-  enum class State : std::uint8_t {
-    idle,
-    head,
-    body_length,
-    chunk_size,
-    chunk_data,
-    chunk_data_end,
-    trailers,
-    done,
-    failed,
-  };
+  class Beast;  // Boost.Beast's parser with this parser's callbacks (http_request.cc)
+  enum class State : std::uint8_t { idle, head, body, done, failed };
+
   Result parse_head(std::string_view input);
-  Result parse_chunk_size(std::string_view input);
-  Result parse_trailers(std::string_view input);
-  bool interpret_head();
-  bool interpret_header(std::string_view name, std::string_view value);
+  Result parse_body(std::string_view input);
+  // The carry holds the trailers (not a chunk-size line), and their bound applies.
+  bool in_trailers() const noexcept;
+  std::size_t carry_limit() const noexcept;
   Result fail(int status, std::string message, std::size_t consumed);
+  Result fail_beast(std::size_t consumed);
 
   HttpParserLimits limits_;
   State state_ = State::idle;
-  std::string head_;  // the head's bytes; request_ views into it
-  std::string line_;  // a chunk-size or trailer line in progress
-  std::size_t trailer_bytes_ = 0;
-  std::uint64_t remaining_ = 0;  // body_length / chunk_data
-  bool saw_cr_ = false;          // chunk_data_end: the CR of the CRLF after a chunk has arrived
+  std::string head_;   // the head, bare LFs made CRLF; request_ views into it
+  std::string carry_;  // a chunk-size line or trailers cut by the end of an input
+  std::size_t head_raw_bytes_ = 0;
+  std::size_t head_lines_ = 0;  // complete lines of the head so far
+  int line_ends_ = 0;           // consecutive line ends at the end of head_ (2: the head is over)
+  char last_raw_ = '\0';
   bool head_done_ = false;
-  bool saw_authorization_ = false;
   HttpRequest request_;
   int error_status_ = 0;
   std::string error_message_;
+  std::unique_ptr<std::optional<Beast>> beast_;  // one per request, emplaced when it starts
 };
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

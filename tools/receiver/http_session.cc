@@ -1,10 +1,10 @@
 // Routing, body handling and answers of the receiver's HTTP connections; see http_session.h.
-#include "wfsend/listen/http_session.h"
+#include "receiver/http_session.h"
 
-#include "wfsend/listen/event_json.h"
-#include "wfsend/listen/http_answer.h"
+#include "receiver/http_answer.h"
+#include "wavefront/event_json.h"
 
-namespace wfsend::listen {
+namespace wfreceiver {
 namespace {
 
 constexpr std::size_t kKeptStagingCapacity = std::size_t{64} * 1024;
@@ -269,18 +269,18 @@ void HttpSession::on_body(std::string_view piece, std::size_t& budget) {
   }
 }
 
-void HttpSession::handle(input::LineStream::Outcome outcome) {
+void HttpSession::handle(wfsend::input::LineStream::Outcome outcome) {
   switch (outcome) {
-    case input::LineStream::Outcome::ok:
-    case input::LineStream::Outcome::budget_spent:
+    case wfsend::input::LineStream::Outcome::ok:
+    case wfsend::input::LineStream::Outcome::budget_spent:
       account();
       if (over_budget_) refuse_over_budget();
       return;
-    case input::LineStream::Outcome::too_large:
+    case wfsend::input::LineStream::Outcome::too_large:
       abandon(413, "body larger than " + std::to_string(context_.options.max_body_bytes) +
                        " bytes after decompression; none of its lines is kept");
       return;
-    case input::LineStream::Outcome::corrupt:
+    case wfsend::input::LineStream::Outcome::corrupt:
       abandon(400, "corrupt gzip body: " + input_.error());
       return;
   }
@@ -337,7 +337,7 @@ void HttpSession::complete_lines() {
 void HttpSession::complete_event() {
   std::string line;
   const wavefront::Status status =
-      event_line_from_json(staging_, context_.json, context_.ingester.format_options(peer_ip_), line);
+      wavefront::event_line_from_json(line, staging_, context_.ingester.format_options(peer_ip_));
   if (status.ok()) {
     tally_.accept(wavefront::LineKind::event);
     if (context_.output.enabled()) {
@@ -414,4 +414,4 @@ void HttpSession::on_too_long(std::string_view start, std::uint64_t number) {
                            tally_, context_.now);
 }
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

@@ -1,5 +1,5 @@
 // One accepted socket: sniffing, turns, raw and gzip lines, replies and deadlines; see connection.h.
-#include "wfsend/listen/connection.h"
+#include "receiver/connection.h"
 
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace wfsend::listen {
+namespace wfreceiver {
 namespace {
 
 bool starts_http(char first, char second) noexcept {
@@ -206,8 +206,8 @@ void Connection::feed_lines(std::string_view data, std::size_t& budget) {
   context_.output.flush_if_full();
 }
 
-void Connection::handle(input::LineStream::Outcome outcome) {
-  if (outcome != input::LineStream::Outcome::corrupt) return;
+void Connection::handle(wfsend::input::LineStream::Outcome outcome) {
+  if (outcome != wfsend::input::LineStream::Outcome::corrupt) return;
   context_.ingester.report(origin(), "not a valid gzip stream (" + input_.error() + "); closing",
                            context_.now);
   close_now();
@@ -375,4 +375,4 @@ void Connection::check_deadlines() {
   }
 }
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

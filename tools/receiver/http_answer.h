@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace wfsend::listen {
+namespace wfreceiver {
 
 struct HttpAnswer {
   int status = 200;
@@ -24,4 +24,4 @@ struct HttpAnswer {
 std::string_view reason_phrase(int status) noexcept;
 void append_answer(std::string& out, const HttpAnswer& answer);
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

@@ -30,11 +30,11 @@
 #include <string_view>
 
 #include "input/line_stream.h"
-#include "wfsend/listen/context.h"
-#include "wfsend/listen/http_request.h"
-#include "wfsend/listen/ingest.h"
+#include "receiver/context.h"
+#include "receiver/http_request.h"
+#include "receiver/ingest.h"
 
-namespace wfsend::listen {
+namespace wfreceiver {
 
 // What a connection has to send back to its client.
 struct Replies {
@@ -44,7 +44,7 @@ struct Replies {
   std::size_t unsent() const noexcept { return bytes.size() - sent; }
 };
 
-class HttpSession final : private input::LineTarget {
+class HttpSession final : private wfsend::input::LineTarget {
  public:
   using Clock = LoopContext::Clock;
   // Past this many unsent answer bytes (a client pipelining without reading), no new request starts.
@@ -93,7 +93,7 @@ class HttpSession final : private input::LineTarget {
   void on_complete();
   void complete_lines();
   void complete_event();
-  void handle(input::LineStream::Outcome outcome);
+  void handle(wfsend::input::LineStream::Outcome outcome);
   // Answers now, drops what the request produced and closes the connection.
   void abandon(int status, std::string_view message, std::string_view headers = {});
   void decide(int status, std::string body, std::string headers = {});
@@ -112,7 +112,7 @@ class HttpSession final : private input::LineTarget {
   const std::string peer_ip_;
   const std::string peer_label_;
   HttpRequestParser parser_;
-  input::LineStream input_;
+  wfsend::input::LineStream input_;
   HeldShare held_;
 
   // The request in progress.
@@ -132,4 +132,4 @@ class HttpSession final : private input::LineTarget {
   std::uint64_t raw_body_bytes_ = 0;
 };
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

@@ -1,9 +1,9 @@
 // The receiver's counters and the summary rendering; see stats.h.
-#include "wfsend/listen/stats.h"
+#include "receiver/stats.h"
 
 #include <cstdio>
 
-namespace wfsend::listen {
+namespace wfreceiver {
 namespace {
 
 using wavefront::LineKind;
@@ -111,4 +111,4 @@ std::string stats_text(const ReceiverStats& stats) {
   return out;
 }
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

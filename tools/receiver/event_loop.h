@@ -1,25 +1,14 @@
-// `wfsend listen`'s server: a local Wavefront-compatible receiver on one event-loop thread.
+// The engine behind Receiver (receiver.h): the listeners and the epoll event loop of one receiver,
+// private to tools/receiver/. Receiver forwards to it so that receiver.h stays small and free of the
+// loop's bookkeeping.
 //
-// It binds the push port (every kind of line, detected per line) and optionally a distribution port
-// and a tracing port (only lines of that kind), each speaking raw lines, gzip-compressed lines or HTTP
-// (see connection.h and http_session.h), validates every line with the library's strict reader, writes
-// accepted lines in canonical form to options.output_fd and reports refusals on options.report_fd.
 // One thread runs an epoll loop over non-blocking sockets; each ready connection gets one turn per
-// round, so a fast or hostile client cannot starve the others. Memory is bounded as options.h says.
+// round, so a fast or hostile client cannot starve the others. Every connection speaks raw lines, gzip
+// lines or HTTP (connection.h, http_session.h); lines are validated by the library's strict reader
+// (ingest.h) and accepted ones written through the OutputWriter (output.h). Memory is bounded as
+// options.h says.
 //
-// listen_command.cc runs it on the main thread; tests and benchmarks start it on its own thread:
-//
-//   auto receiver = wfsend::listen::Receiver::create(options);   // binds; port 0 picks a free port
-//   if (!receiver.ok()) ...;
-//   (*receiver)->start();
-//   ... connect to (*receiver)->port() ...
-//   (*receiver)->stop();   // drains what clients already sent, then closes every connection
-//   (*receiver)->wait();
-//   wfsend::listen::ReceiverStats stats = (*receiver)->stats();
-//
-// Thread-safety: create, run/start, wait and the destructor from one thread; stop() from any thread,
-// and from a signal handler (it only writes to an eventfd); stats() and the port accessors from any
-// thread at any time.
+// Thread-safety: as Receiver's (receiver.h).
 #pragma once
 
 #include <sys/types.h>
@@ -30,23 +19,23 @@
 #include <thread>
 #include <vector>
 
+#include "receiver/options.h"
+#include "receiver/stats.h"
 #include "wavefront/status.h"
-#include "wfsend/listen/options.h"
-#include "wfsend/listen/stats.h"
 
-namespace wfsend::listen {
+namespace wfreceiver {
 
 class Connection;
 struct LoopContext;
 enum class LineFilter : std::uint8_t;
 
-class Receiver {
+class EventLoop {
  public:
   // Binds and listens on every configured port. Fails with io_error naming the port.
-  static wavefront::Expected<std::unique_ptr<Receiver>> create(ReceiverOptions options);
-  ~Receiver();
-  Receiver(const Receiver&) = delete;
-  Receiver& operator=(const Receiver&) = delete;
+  static wavefront::Expected<std::unique_ptr<EventLoop>> create(ReceiverOptions options);
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
 
   std::uint16_t port() const noexcept { return port_; }
   std::optional<std::uint16_t> distribution_port() const noexcept { return distribution_port_; }
@@ -76,7 +65,7 @@ class Receiver {
     std::uint32_t events = 0;        // registered with epoll
   };
 
-  explicit Receiver(ReceiverOptions options);
+  explicit EventLoop(ReceiverOptions options);
   wavefront::Status listen_on(std::uint16_t requested, LineFilter filter, std::uint16_t& bound);
   void accept_from(Listener& listener);
   void serve(std::size_t slot_index);
@@ -101,4 +90,4 @@ class Receiver {
   bool output_error_reported_ = false;
 };
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

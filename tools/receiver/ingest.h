@@ -16,13 +16,13 @@
 #include <string>
 #include <string_view>
 
+#include "receiver/options.h"
+#include "receiver/output.h"
+#include "receiver/stats.h"
 #include "wavefront/line_reader.h"
 #include "wavefront/status.h"
-#include "wfsend/listen/options.h"
-#include "wfsend/listen/output.h"
-#include "wfsend/listen/stats.h"
 
-namespace wfsend::listen {
+namespace wfreceiver {
 
 // Which lines a port or a request admits.
 enum class LineFilter : std::uint8_t {
@@ -79,4 +79,4 @@ class LineIngester {
   std::string message_;
 };
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

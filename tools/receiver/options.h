@@ -1,8 +1,9 @@
-// The settings of a `wfsend listen` receiver: ports, the optional HTTP token, where accepted lines go,
-// and every bound that keeps its memory and connection slots limited whatever the clients do.
+// The settings of a receiver (receiver.h): ports, the optional HTTP token, where accepted lines go (a
+// descriptor and/or a callback), and every bound that keeps its memory and connection slots limited
+// whatever the clients do.
 //
-// listen_command.cc fills one from the command line; tests and benchmarks fill one directly and give
-// it to Receiver::create (receiver.h). Memory stays below roughly
+// `wfsend listen` (listen_command.cc) fills one from the command line; tests, benchmarks and embedding
+// programs fill one directly and give it to Receiver::create. Memory stays below roughly
 //   max_buffered_bytes (everything held open for unfinished requests and lines, all connections)
 //   + max_connections x (2 x 64 KiB not counted per connection, HeldShare in context.h,
 //                        + a few KiB of bookkeeping and answers waiting to be sent)
@@ -15,10 +16,12 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
-namespace wfsend::listen {
+namespace wfreceiver {
 
 // Bytes read from a socket in one turn of the event loop.
 inline constexpr std::size_t kReadChunkBytes = std::size_t{128} * 1024;
@@ -38,6 +41,12 @@ struct ReceiverOptions {
   // Accepted lines in canonical form are written to this descriptor (the receiver does not close it);
   // -1 counts them only. Rejected lines and refused requests are reported on report_fd (-1: nowhere).
   int output_fd = -1;
+  // Also (or instead) handed to this sink, when set: called on the receiver's event-loop thread with
+  // blocks of whole accepted lines in canonical form, each ending in '\n', in the order they were
+  // accepted (an HTTP request's lines once the request is complete, before its 202 is sent). The view
+  // is valid during the call only. The sink must return quickly (the loop waits for it) and must not
+  // call the Receiver except stop(). Tests and embedding programs read the accepted lines here.
+  std::function<void(std::string_view lines)> accepted_sink;
   int report_fd = 2;
   // Reports beyond this many per second are counted and summarized instead of printed.
   std::size_t max_reports_per_second = 100;
@@ -61,11 +70,12 @@ struct ReceiverOptions {
   // The memory held open for unfinished work, all connections together: the results of HTTP requests
   // (held until each request is complete: a request refused with 413 must leave nothing behind, as on
   // a proxy), unfinished lines, compressed bytes waiting for their turn, request heads and each live
-  // gzip decompressor (counted as input::GzipInflater::kStateBytes). The request whose growth would pass it
-  // is answered 503 with Retry-After: 1 (a raw TCP stream is closed) and its memory given back at once.
+  // gzip decompressor (counted as wfsend::input::GzipInflater::kStateBytes). The request whose growth
+  // would pass it is answered 503 with Retry-After: 1 (a raw TCP stream is closed) and its memory given
+  // back at once.
   std::size_t max_buffered_bytes = std::size_t{256} * 1024 * 1024;
   // Decompressed bytes one connection may produce per turn before the others get theirs.
   std::size_t turn_budget_bytes = std::size_t{1024} * 1024;
 };
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

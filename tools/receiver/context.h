@@ -11,13 +11,12 @@
 #include <cstddef>
 #include <string>
 
-#include "wavefront/wire/json.h"
-#include "wfsend/listen/ingest.h"
-#include "wfsend/listen/options.h"
-#include "wfsend/listen/output.h"
-#include "wfsend/listen/stats.h"
+#include "receiver/ingest.h"
+#include "receiver/options.h"
+#include "receiver/output.h"
+#include "receiver/stats.h"
 
-namespace wfsend::listen {
+namespace wfreceiver {
 
 // Bytes held for unfinished work over all connections, bounded by --max-buffered-bytes: HTTP results
 // staged until their request completes, unfinished lines, compressed bytes waiting for their turn,
@@ -77,7 +76,7 @@ struct LoopContext {
       : options(std::move(receiver_options)),
         diagnostics(options.report_fd, options.max_reports_per_second),
         ingester(options, diagnostics),
-        output(options.output_fd),
+        output(options.output_fd, options.accepted_sink),
         held(options.max_buffered_bytes),
         read_buffer(kReadChunkBytes, '\0'),
         inflate_buffer(kInflateChunkBytes, '\0') {}
@@ -88,10 +87,9 @@ struct LoopContext {
   OutputWriter output;
   LiveStats stats;
   MemoryBudget held;
-  wavefront::json::JsonParser json;
   std::string read_buffer;               // one read from a socket
   std::string inflate_buffer;            // one step of decompression
   Clock::time_point now = Clock::now();  // updated once per loop round
 };
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

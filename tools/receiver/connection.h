@@ -20,13 +20,13 @@
 #include <string_view>
 
 #include "input/line_stream.h"
-#include "wfsend/listen/context.h"
-#include "wfsend/listen/http_session.h"
-#include "wfsend/listen/ingest.h"
+#include "receiver/context.h"
+#include "receiver/http_session.h"
+#include "receiver/ingest.h"
 
-namespace wfsend::listen {
+namespace wfreceiver {
 
-class Connection final : private input::LineTarget {
+class Connection final : private wfsend::input::LineTarget {
  public:
   using Clock = LoopContext::Clock;
 
@@ -61,7 +61,7 @@ class Connection final : private input::LineTarget {
   std::size_t process_mode(std::string_view data, std::size_t& budget);
   void choose_mode(char first, char second);
   void feed_lines(std::string_view data, std::size_t& budget);
-  void handle(input::LineStream::Outcome outcome);
+  void handle(wfsend::input::LineStream::Outcome outcome);
   void read_once(std::size_t& budget);
   void drain_lingering();
   void on_eof();
@@ -84,9 +84,9 @@ class Connection final : private input::LineTarget {
   char sniffed_ = 0;  // the first byte, while waiting for the second
   bool have_sniffed_ = false;
 
-  input::LineStream input_;  // lines and gzip_lines
-  HeldShare held_;           // pending_, and input_ for raw streams
-  Tally tally_;              // lines of the current turn
+  wfsend::input::LineStream input_;  // lines and gzip_lines
+  HeldShare held_;                   // pending_, and input_ for raw streams
+  Tally tally_;                      // lines of the current turn
   Clock::time_point line_started_{};
   std::unique_ptr<HttpSession> http_;
   Replies replies_;
@@ -99,4 +99,4 @@ class Connection final : private input::LineTarget {
   Clock::time_point close_deadline_{};  // set once a closing answer is queued
 };
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

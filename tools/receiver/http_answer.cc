@@ -1,7 +1,7 @@
 // Writing HTTP answers; see http_answer.h.
-#include "wfsend/listen/http_answer.h"
+#include "receiver/http_answer.h"
 
-namespace wfsend::listen {
+namespace wfreceiver {
 
 std::string_view reason_phrase(int status) noexcept {
   switch (status) {
@@ -55,4 +55,4 @@ void append_answer(std::string& out, const HttpAnswer& answer) {
   if (!answer.head_only) out.append(answer.body);
 }
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

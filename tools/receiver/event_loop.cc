@@ -1,5 +1,5 @@
-// The receiver's listeners and its epoll event loop; see receiver.h.
-#include "wfsend/listen/receiver.h"
+// The receiver's listeners and its epoll event loop; see event_loop.h.
+#include "receiver/event_loop.h"
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -14,10 +14,10 @@
 #include <cstring>
 #include <string>
 
-#include "wfsend/listen/connection.h"
-#include "wfsend/listen/context.h"
+#include "receiver/connection.h"
+#include "receiver/context.h"
 
-namespace wfsend::listen {
+namespace wfreceiver {
 namespace {
 
 using wavefront::ErrorCode;
@@ -68,9 +68,9 @@ Status check_options(const ReceiverOptions& options) {
 
 }  // namespace
 
-Receiver::Receiver(ReceiverOptions options) : context_(std::make_unique<LoopContext>(std::move(options))) {}
+EventLoop::EventLoop(ReceiverOptions options) : context_(std::make_unique<LoopContext>(std::move(options))) {}
 
-Receiver::~Receiver() {
+EventLoop::~EventLoop() {
   stop();
   wait();
   for (Slot& slot : slots_) slot.connection.reset();
@@ -79,9 +79,9 @@ Receiver::~Receiver() {
   if (epoll_fd_ >= 0) ::close(epoll_fd_);
 }
 
-wavefront::Expected<std::unique_ptr<Receiver>> Receiver::create(ReceiverOptions options) {
+wavefront::Expected<std::unique_ptr<EventLoop>> EventLoop::create(ReceiverOptions options) {
   if (Status status = check_options(options); !status.ok()) return status;
-  std::unique_ptr<Receiver> receiver(new Receiver(std::move(options)));
+  std::unique_ptr<EventLoop> receiver(new EventLoop(std::move(options)));
   receiver->epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
   receiver->wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (receiver->epoll_fd_ < 0 || receiver->wake_fd_ < 0) {
@@ -113,7 +113,7 @@ wavefront::Expected<std::unique_ptr<Receiver>> Receiver::create(ReceiverOptions 
   return receiver;
 }
 
-Status Receiver::listen_on(std::uint16_t requested, LineFilter filter, std::uint16_t& bound) {
+Status EventLoop::listen_on(std::uint16_t requested, LineFilter filter, std::uint16_t& bound) {
   const std::string& host = context_->options.host;
   const std::string where = host + ":" + std::to_string(requested);
   addrinfo hints{};
@@ -159,15 +159,15 @@ Status Receiver::listen_on(std::uint16_t requested, LineFilter filter, std::uint
   return Status();
 }
 
-void Receiver::start() {
+void EventLoop::start() {
   thread_ = std::thread([this] { run(); });
 }
 
-void Receiver::wait() {
+void EventLoop::wait() {
   if (thread_.joinable()) thread_.join();
 }
 
-void Receiver::stop() noexcept {
+void EventLoop::stop() noexcept {
   // Only write(2): safe in a signal handler.
   const std::uint64_t one = 1;
   if (wake_fd_ >= 0 && ::write(wake_fd_, &one, sizeof one) < 0) {
@@ -175,16 +175,16 @@ void Receiver::stop() noexcept {
   }
 }
 
-ReceiverStats Receiver::stats() const { return context_->stats.snapshot(); }
+ReceiverStats EventLoop::stats() const { return context_->stats.snapshot(); }
 
-void Receiver::close_listeners() {
+void EventLoop::close_listeners() {
   for (Listener& listener : listeners_) {
     if (listener.fd >= 0) ::close(listener.fd);
     listener.fd = -1;
   }
 }
 
-void Receiver::run() {
+void EventLoop::run() {
   LoopContext& context = *context_;
   epoll_event events[kMaxEvents];
   std::vector<std::size_t> work;
@@ -247,7 +247,7 @@ void Receiver::run() {
   finish();
 }
 
-void Receiver::serve(std::size_t slot_index) {
+void EventLoop::serve(std::size_t slot_index) {
   Slot& slot = slots_[slot_index];
   if (slot.round == round_) return;
   slot.round = round_;
@@ -255,7 +255,7 @@ void Receiver::serve(std::size_t slot_index) {
   touched_.push_back(slot_index);
 }
 
-void Receiver::after_turn(std::size_t slot_index) {
+void EventLoop::after_turn(std::size_t slot_index) {
   Slot& slot = slots_[slot_index];
   if (!slot.connection) return;
   Connection& connection = *slot.connection;
@@ -279,7 +279,7 @@ void Receiver::after_turn(std::size_t slot_index) {
   }
 }
 
-void Receiver::check_deadlines() {
+void EventLoop::check_deadlines() {
   LoopContext& context = *context_;
   touched_.clear();
   for (std::size_t slot_index = 0; slot_index < slots_.size(); ++slot_index) {
@@ -306,7 +306,7 @@ void Receiver::check_deadlines() {
   }
 }
 
-void Receiver::accept_from(Listener& listener) {
+void EventLoop::accept_from(Listener& listener) {
   LoopContext& context = *context_;
   for (int accepted = 0; accepted < kMaxAcceptsPerRound; ++accepted) {
     sockaddr_storage address{};
@@ -359,7 +359,7 @@ void Receiver::accept_from(Listener& listener) {
   }
 }
 
-void Receiver::finish() {
+void EventLoop::finish() {
   LoopContext& context = *context_;
   for (Slot& slot : slots_) {
     if (!slot.connection) continue;
@@ -376,4 +376,4 @@ void Receiver::finish() {
   check_deadlines();  // reports an output failure, publishes the last counts
 }
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

@@ -1,7 +1,7 @@
 // Validating, counting and reporting received lines; see ingest.h.
-#include "wfsend/listen/ingest.h"
+#include "receiver/ingest.h"
 
-namespace wfsend::listen {
+namespace wfreceiver {
 namespace {
 
 using wavefront::LineKind;
@@ -114,4 +114,4 @@ void LineIngester::report(const Origin& origin, std::string_view message,
   diagnostics_.print(message_);
 }
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

@@ -1,16 +1,22 @@
 // Buffered output of accepted lines and rate-limited reports; see output.h.
-#include "wfsend/listen/output.h"
+#include "receiver/output.h"
 
 #include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
-namespace wfsend::listen {
+namespace wfreceiver {
 
-OutputWriter::OutputWriter(int fd) : fd_(fd) {
-  if (fd_ >= 0) buffer_.reserve(kFlushBytes + std::size_t{64} * 1024);
+OutputWriter::OutputWriter(int fd, Sink sink) : fd_(fd), sink_(std::move(sink)) {
+  if (enabled()) buffer_.reserve(kFlushBytes + std::size_t{64} * 1024);
+}
+
+void OutputWriter::deliver(std::string_view data) {
+  if (sink_ != nullptr && !data.empty()) sink_(data);
+  if (fd_ >= 0) write_all(data);
 }
 
 bool OutputWriter::write_all(std::string_view data) {
@@ -34,14 +40,14 @@ bool OutputWriter::write_all(std::string_view data) {
 
 bool OutputWriter::flush() {
   if (buffer_.empty()) return !failed_;
-  if (fd_ >= 0) write_all(buffer_);
+  deliver(buffer_);
   buffer_.clear();
   return !failed_;
 }
 
 void OutputWriter::write_through(std::string_view data) {
   flush();
-  if (fd_ >= 0) write_all(data);
+  deliver(data);
 }
 
 Diagnostics::Diagnostics(int fd, std::size_t max_per_second) : fd_(fd), max_per_second_(max_per_second) {}
@@ -88,4 +94,4 @@ void Diagnostics::print(std::string_view message) {
   }
 }
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

@@ -1,5 +1,6 @@
-// Where `wfsend listen` writes: accepted lines to the output (stdout or --out FILE) through one large
-// buffer, and reports of rejected lines and refused requests to stderr, rate-limited.
+// Where a receiver writes: accepted lines to the output (stdout or --out FILE for `wfsend listen`)
+// and to the embedding program's sink (ReceiverOptions::accepted_sink) through one large buffer, and reports
+// of rejected lines and refused requests to stderr, rate-limited.
 //
 // The receiver's connections append canonical lines to OutputWriter::buffer() and the event loop
 // flushes it once per round (and whenever it passes kFlushBytes), so output is written in large
@@ -13,18 +14,22 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
-namespace wfsend::listen {
+namespace wfreceiver {
 
 class OutputWriter {
  public:
   static constexpr std::size_t kFlushBytes = std::size_t{1024} * 1024;
 
-  // fd -1 discards everything (and enabled() is false, so callers need not format output at all).
-  explicit OutputWriter(int fd);
-  bool enabled() const noexcept { return fd_ >= 0 && !failed_; }
+  using Sink = std::function<void(std::string_view lines)>;
+
+  // fd -1 and no sink discards everything (and enabled() is false, so callers need not format output
+  // at all). The sink, when set, gets every block written, before the fd.
+  explicit OutputWriter(int fd, Sink sink = nullptr);
+  bool enabled() const noexcept { return (fd_ >= 0 && !failed_) || sink_ != nullptr; }
   std::string& buffer() noexcept { return buffer_; }
   void flush_if_full() {
     if (buffer_.size() >= kFlushBytes) flush();
@@ -38,8 +43,10 @@ class OutputWriter {
 
  private:
   bool write_all(std::string_view data);
+  void deliver(std::string_view data);
 
   int fd_;
+  Sink sink_;
   bool failed_ = false;
   std::string error_;
   std::string buffer_;
@@ -70,4 +77,4 @@ class Diagnostics {
   std::string line_;
 };
 
-}  // namespace wfsend::listen
+}  // namespace wfreceiver

@@ -1,17 +1,14 @@
-// Direct-ingestion event JSON to an `@Event` line; see event_json.h.
-#include "wfsend/listen/event_json.h"
+// Direct-ingestion event JSON to an `@Event` line; see include/wavefront/event_json.h.
+#include "wavefront/event_json.h"
 
 #include <cstdint>
 #include <vector>
 
 #include "wavefront/types.h"
+#include "wavefront/wire/json.h"
 
-namespace wfsend::listen {
+namespace wavefront {
 namespace {
-
-using wavefront::ErrorCode;
-using wavefront::Status;
-namespace json = wavefront::json;
 
 Status wrong_type(std::string_view member, std::string_view expected, const json::Value& value) {
   return Status(ErrorCode::malformed_line, "\"" + std::string(member) + "\" must be " +
@@ -44,8 +41,8 @@ Status read_time(const json::Value& root, std::string_view member, bool required
 
 }  // namespace
 
-Status event_line_from_json(std::string_view body, json::JsonParser& parser,
-                            const wavefront::FormatOptions& options, std::string& out) {
+Status event_line_from_json(std::string& out, std::string_view body, const FormatOptions& options) {
+  json::JsonParser parser;
   json::Value root;
   if (Status status = parser.parse(body, root); !status.ok()) {
     return Status(ErrorCode::malformed_line,
@@ -60,7 +57,7 @@ Status event_line_from_json(std::string_view body, json::JsonParser& parser,
   if (Status status = read_time(root, "startTime", true, start_ms); !status.ok()) return status;
   if (Status status = read_time(root, "endTime", false, end_ms); !status.ok()) return status;
 
-  std::vector<wavefront::Tag> annotations;
+  std::vector<Tag> annotations;
   if (const json::Value* value = root.find("annotations");
       value != nullptr && value->type != json::Type::null) {
     if (!value->is_object()) return wrong_type("annotations", "an object", *value);
@@ -76,10 +73,10 @@ Status event_line_from_json(std::string_view body, json::JsonParser& parser,
   if (Status status = read_strings(root, "tags", tags); !status.ok()) return status;
   if (hosts.size() > 1) {
     return Status(ErrorCode::malformed_line,
-                  "\"hosts\" has " + std::to_string(hosts.size()) + " entries; wfsend listen takes one");
+                  "\"hosts\" has " + std::to_string(hosts.size()) + " entries; an @Event line takes one");
   }
   const std::string_view source = hosts.empty() ? std::string_view() : hosts.front();
-  return wavefront::format_event(out, name->text, start_ms, end_ms, source, annotations, tags, options);
+  return format_event(out, name->text, start_ms, end_ms, source, annotations, tags, options);
 }
 
-}  // namespace wfsend::listen
+}  // namespace wavefront
