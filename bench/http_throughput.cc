@@ -337,7 +337,7 @@ Sample time_http_client(std::uint64_t points, std::uint64_t bytes, Dataset data,
   config.self_metrics_interval = std::chrono::milliseconds(0);  // only our lines on the wire
   auto created = wavefront::HttpClient::create(config);
   if (!created) fail("HttpClient::create: " + created.status().message());
-  std::unique_ptr<wavefront::HttpClient> client = std::move(*created);
+  std::unique_ptr<wavefront::Sender> client = created.release();
 
   std::uint64_t refused = 0;
   const Snapshot begin = take_snapshot(sink);

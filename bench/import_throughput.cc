@@ -171,13 +171,13 @@ double time_proxy_client(const std::string& path, std::uint64_t rows) {
   auto client = wavefront::ProxyClient::create(config);
   if (!client) fail(client.status().to_string());
   const auto start = Clock::now();
-  import_into(path, **client, rows);
-  (*client)->flush(std::chrono::seconds(300));
+  import_into(path, *client, rows);
+  client->flush(std::chrono::seconds(300));
   if (!sink.wait_for_lines(rows, std::chrono::seconds(300))) fail("the sink did not get every line");
   const double seconds = seconds_since(start);
-  const wavefront::TypeStats stats = (*client)->stats()[wavefront::DataType::metric];
+  const wavefront::TypeStats stats = client->stats()[wavefront::DataType::metric];
   if (stats.delivered != rows || stats.dropped != 0) fail("ProxyClient dropped lines");
-  (*client)->close(std::chrono::seconds(10));
+  client->close(std::chrono::seconds(10));
   return seconds;
 }
 

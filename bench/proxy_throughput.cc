@@ -73,13 +73,13 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-std::unique_ptr<wavefront::ProxyClient> make_client(wavefront::ProxyClientConfig config, std::uint16_t port) {
+std::unique_ptr<wavefront::Sender> make_client(wavefront::ProxyClientConfig config, std::uint16_t port) {
   config.host = "127.0.0.1";
   config.metrics_port = port;
   config.self_metrics_interval = std::chrono::milliseconds(0);  // only our lines on the wire
   auto client = wavefront::ProxyClient::create(config);
   if (!client) fail("ProxyClient::create: " + client.status().message());
-  return std::move(*client);
+  return client.release();
 }
 
 // ---- throughput -------------------------------------------------------------------------------------
@@ -165,7 +165,7 @@ Timing time_raw_send(std::uint64_t points) {
 // Sends every point through a ProxyClient with `config`'s bounds; fails unless all arrive.
 Timing time_proxy_client(std::uint64_t points, const wavefront::ProxyClientConfig& config) {
   LineSink sink;
-  std::unique_ptr<wavefront::ProxyClient> client = make_client(config, sink.port());
+  std::unique_ptr<wavefront::Sender> client = make_client(config, sink.port());
   std::uint64_t refused = 0;
   Timing timing;
   const auto start = Clock::now();
@@ -283,7 +283,7 @@ double mib(std::size_t bytes) { return static_cast<double>(bytes) / static_cast<
 bool run_memory_case(const char* title, std::uint64_t points, const wavefront::ProxyClientConfig& config) {
   const std::uint16_t dead_port = reserve_unused_port();
   const std::size_t baseline = resident_bytes();
-  std::unique_ptr<wavefront::ProxyClient> client = make_client(config, dead_port);
+  std::unique_ptr<wavefront::Sender> client = make_client(config, dead_port);
   std::size_t peak = resident_bytes();
   std::uint64_t accepted_calls = 0;
   std::uint64_t queue_full_calls = 0;

@@ -77,7 +77,8 @@ std::unique_ptr<wavefront::ProxyClient> make_client(std::uint16_t port, std::siz
     std::fprintf(stderr, "ProxyClient::create: %s\n", client.status().message().c_str());
     std::abort();
   }
-  return std::move(*client);
+  return std::unique_ptr<wavefront::ProxyClient>(
+      static_cast<wavefront::ProxyClient*>(client.release().release()));
 }
 
 // Empty when every accepted line reached the sink and nothing was dropped or refused.

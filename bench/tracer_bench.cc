@@ -35,7 +35,7 @@ namespace {
 
 constexpr std::chrono::seconds kDrainTimeout(120);
 
-std::unique_ptr<wavefront::ProxyClient> make_client(std::uint16_t port) {
+std::unique_ptr<wavefront::Sender> make_client(std::uint16_t port) {
   wavefront::ProxyClientConfig config;
   config.host = "127.0.0.1";
   config.metrics_port = port;
@@ -48,47 +48,22 @@ std::unique_ptr<wavefront::ProxyClient> make_client(std::uint16_t port) {
     std::fprintf(stderr, "ProxyClient::create: %s\n", client.status().message().c_str());
     std::abort();
   }
-  return std::move(*client);
+  return client.release();
 }
 
-// A sender that formats spans into a reused string and keeps nothing: the same validation and
+// A sender that formats into the senders' reused per-thread string and keeps nothing: the same validation and
 // formatting as a client's send, without the queue and the threads behind it, whose cost moves with
 // the machine's load. Metrics (the RED reports, pushed past the run) are ignored.
 class FormatOnlySender final : public wavefront::Sender {
  public:
-  wavefront::Status send_metric(std::string_view, double, wavefront::Timestamp, std::string_view,
-                                wavefront::Tags) override {
-    return {};
-  }
-  wavefront::Status send_delta_counter(std::string_view, double, wavefront::Timestamp, std::string_view,
-                                       wavefront::Tags) override {
-    return {};
-  }
-  wavefront::Status send_distribution(std::string_view, wavefront::Centroids, wavefront::GranularitySet,
-                                      wavefront::Timestamp, std::string_view, wavefront::Tags) override {
-    return {};
-  }
-  wavefront::Status send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
-                              std::string_view source, std::string_view trace_id, std::string_view span_id,
-                              wavefront::Strings parents, wavefront::Strings follows_from,
-                              wavefront::Tags tags, wavefront::SpanLogs span_logs) override {
-    line_.clear();
-    logs_.clear();
-    return wavefront::format_span(line_, logs_, name, start_ms, duration_ms, source, trace_id, span_id,
-                                  parents, follows_from, tags, span_logs);
-  }
-  wavefront::Status send_event(std::string_view, std::int64_t, std::int64_t, std::string_view,
-                               wavefront::Tags, wavefront::Strings) override {
-    return {};
-  }
   wavefront::FlushResult flush(std::chrono::milliseconds) override { return {}; }
   wavefront::FlushResult close(std::chrono::milliseconds) override { return {}; }
   std::uint64_t failure_count() const override { return 0; }
   wavefront::SenderStats stats() const override { return {}; }
 
- private:
-  std::string line_;
-  std::string logs_;
+ protected:
+  // The base class formatted the point; keep nothing.
+  wavefront::Status submit(const wavefront::FormattedLines& lines) override { return lines.status; }
 };
 
 wavefront::ApplicationTags application() {

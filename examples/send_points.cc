@@ -1,6 +1,6 @@
 // Sends one point of each data type through a sender made from a URL, then prints what happened.
 //
-//   send_points tcp://localhost:2878            raw TCP to a proxy (spans need a tracing port)
+//   send_points tcp://localhost:2878            raw TCP to a proxy (every type to its push port)
 //   send_points http://localhost:2878           HTTP to a proxy
 //   send_points https://TOKEN@xyz.wavefront.com direct ingestion
 //
@@ -14,26 +14,26 @@
 int main(int argc, char** argv) {
   using namespace std::chrono_literals;
   const std::string url = argc > 1 ? argv[1] : "tcp://localhost:2878";
-  wavefront::SenderConfig settings;
-  settings.logger = wavefront::make_stderr_logger(wavefront::LogLevel::warning);
-  auto created = wavefront::make_sender(url, settings);
+  auto created = wavefront::make_sender(url);  // warnings go to stderr by default
   if (!created) {
-    std::fprintf(stderr, "cannot create a sender: %s\n", created.status().message().c_str());
+    std::fprintf(stderr, "cannot create a sender: %s\n", created.error().message().c_str());
     return 2;
   }
-  wavefront::Sender& sender = **created;
+  wavefront::Sender& sender = *created;
 
   const auto report = [](const char* what, const wavefront::Status& status) {
     std::printf("%-13s %s\n", what, status.ok() ? "accepted" : status.to_string().c_str());
   };
-  report("metric", sender.send_metric("example.cpu.usage", 42.5, std::nullopt, "", {{"env", "dev"}}));
-  report("delta counter", sender.send_delta_counter("example.jobs.done", 3, std::nullopt, "", {}));
-  report("distribution", sender.send_distribution("example.latency", {{12.5, 30}, {48, 2}},
-                                                  wavefront::Granularity::minute, std::nullopt, "", {}));
-  report("span", sender.send_span("example.op", 1700000000123, 45, "", "7b3bf470-9456-11e8-9eb6-529269fb1459",
-                                  "0313bafe-9457-11e8-9eb6-529269fb1459", {}, {},
-                                  {{"application", "example"}, {"service", "demo"}}, {}));
-  report("event", sender.send_event("example deploy", 1700000000000, 0, "", {{"type", "deploy"}}, {}));
+  report("metric", sender.send(wavefront::MetricPoint("example.cpu.usage", 42.5).tag("env", "dev")));
+  report("delta counter", sender.send(wavefront::DeltaPoint("example.jobs.done", 3)));
+  report("distribution", sender.send(wavefront::DistributionPoint("example.latency", {{12.5, 30}, {48, 2}},
+                                                                  wavefront::Granularity::minute)));
+  report("span", sender.send(wavefront::SpanPoint("example.op", 1700000000123, 45,
+                                                  "7b3bf470-9456-11e8-9eb6-529269fb1459",
+                                                  "0313bafe-9457-11e8-9eb6-529269fb1459")
+                                 .tags({{"application", "example"}, {"service", "demo"}})));
+  report("event",
+         sender.send(wavefront::EventPoint("example deploy", 1700000000000).annotation("type", "deploy")));
 
   const wavefront::FlushResult closed = sender.close(5s);
   const wavefront::SenderStats stats = sender.stats();

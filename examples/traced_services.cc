@@ -85,7 +85,7 @@ std::unique_ptr<wavefront::Sender> make(const std::string& url) {
     std::fprintf(stderr, "cannot create a sender: %s\n", created.status().message().c_str());
     return nullptr;
   }
-  return std::move(*created);
+  return created.release();
 }
 
 // The inventory service: extracts the caller's context and continues its trace.

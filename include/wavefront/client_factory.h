@@ -4,7 +4,9 @@
 //
 //   proxy://host[:port], http://host[:port]   HTTP to a proxy (port 2878 by default)
 //   https://TOKEN@host[:port]                 direct ingestion with an API token (port 443 by default)
-//   tcp://host[:port]                         raw TCP to a proxy's metrics port (2878 by default)
+//   tcp://host[:port][?distribution_port=N&tracing_port=N&event_port=N]
+//                                             raw TCP to a proxy (2878 by default); every data type
+//                                             goes to `port` unless the query names its own port
 //   unix:///path/to.sock                      a Unix-domain socket of a local proxy or agent (tcp://'s lines)
 //   myscheme://...                            a scheme registered with register_transport_scheme
 //   (transport.h)
@@ -15,7 +17,8 @@
 // clear). A malformed URL gets an error that says what is wrong with it.
 //
 //   auto sender = wavefront::make_sender("https://" + token + "@mycluster.wavefront.com");
-//   if (!sender) std::cerr << sender.status().message() << "\n";
+//   if (!sender) std::cerr << sender.error().message() << "\n";  // or carry on: calls return the error
+//   sender->send_metric("cpu.usage", 42.5);
 //
 // Thread-safety: the factory functions are reentrant; MultiSender is safe to use from any thread,
 // and after fork() and at exit() behaves as each of its clients does (queued_sender.h).
@@ -23,6 +26,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +34,7 @@
 #include "wavefront/export.h"
 #include "wavefront/sender.h"
 #include "wavefront/sender_config.h"
+#include "wavefront/sender_handle.h"
 #include "wavefront/status.h"
 
 namespace wavefront {
@@ -42,6 +47,8 @@ struct WAVEFRONT_API SenderUrl {
   std::string target;  // registered only: everything after "://", as written (unix: the socket path)
   std::string host;    // without brackets for IPv6
   std::uint16_t port = 0;
+  // proxy_tcp only: the ports named in the query; unset ones default to `port`.
+  std::optional<std::uint16_t> distribution_port, tracing_port, event_port;
   std::string token;             // direct_https only
   bool ignored_token = false;    // a token was given where it would travel in clear, and dropped
   std::string redacted() const;  // the URL for logs and errors: any token shown as "***"
@@ -51,8 +58,8 @@ WAVEFRONT_API Expected<SenderUrl> parse_sender_url(std::string_view url);
 
 // Creates a client for each comma-separated URL (one client, or a MultiSender for several).
 // `settings` applies to every client; a logger in it also receives the ignored-token warnings.
-WAVEFRONT_API Expected<std::unique_ptr<Sender>> make_sender(std::string_view urls = "",
-                                                            const SenderConfig& settings = SenderConfig());
+WAVEFRONT_API SenderHandle make_sender(std::string_view urls = "",
+                                       const SenderConfig& settings = SenderConfig());
 
 // Sends every point to each of several senders. A send succeeds when every endpoint accepted it;
 // otherwise the Status names each endpoint that did not, and why.
@@ -65,17 +72,6 @@ class WAVEFRONT_API MultiSender final : public Sender {
   explicit MultiSender(std::vector<Endpoint> endpoints);
   ~MultiSender() override;
 
-  Status send_metric(std::string_view name, double value, Timestamp timestamp, std::string_view source,
-                     Tags tags) override;
-  Status send_delta_counter(std::string_view name, double value, Timestamp timestamp, std::string_view source,
-                            Tags tags) override;
-  Status send_distribution(std::string_view name, Centroids centroids, GranularitySet granularities,
-                           Timestamp timestamp, std::string_view source, Tags tags) override;
-  Status send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
-                   std::string_view source, std::string_view trace_id, std::string_view span_id,
-                   Strings parents, Strings follows_from, Tags tags, SpanLogs span_logs) override;
-  Status send_event(std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
-                    std::string_view source, Tags annotations, Strings tags) override;
   FlushResult flush(std::chrono::milliseconds timeout) override;
   FlushResult close(std::chrono::milliseconds timeout) override;
   std::uint64_t failure_count() const override;
@@ -86,9 +82,10 @@ class WAVEFRONT_API MultiSender final : public Sender {
   const std::string& endpoint_name(std::size_t index) const { return endpoints_[index].name; }
   SenderStats endpoint_stats(std::size_t index) const { return endpoints_[index].sender->stats(); }
 
+ protected:
+  Status submit(const FormattedLines& lines) override;
+
  private:
-  template <class Call>
-  Status each(Call&& call);
   template <class Call>
   FlushResult each_until(std::chrono::milliseconds timeout, Call&& call);
   std::vector<Endpoint> endpoints_;

@@ -26,6 +26,7 @@
 #include "wavefront/export.h"
 #include "wavefront/queued_sender.h"
 #include "wavefront/sender_config.h"
+#include "wavefront/sender_handle.h"
 
 namespace wavefront {
 
@@ -62,9 +63,9 @@ struct HttpClientConfig : SenderConfig {
 class WAVEFRONT_API HttpClient final : public QueuedSender {
  public:
   // Validates the configuration and starts the background thread (and the CSP token thread).
-  static Expected<std::unique_ptr<HttpClient>> create(const HttpClientConfig& config);
+  static SenderHandle create(const HttpClientConfig& config);
   // The seed's WavefrontDirectClient(server, token), with default settings.
-  static Expected<std::unique_ptr<HttpClient>> direct(const std::string& server, const std::string& token);
+  static SenderHandle direct(const std::string& server, const std::string& token);
 
  private:
   using QueuedSender::QueuedSender;

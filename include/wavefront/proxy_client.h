@@ -2,15 +2,16 @@
 //
 // The C++ counterpart of the seed's `WavefrontProxyClient`: give it the proxy host and the ports its
 // listeners use (`pushListenerPorts` for metrics, `histogramDistListenerPorts` for distributions,
-// `traceListenerPorts` for spans and span logs); only the ports given are used, and sending a kind
-// of data without a port is refused with `not_configured`. Create one per process and share it:
+// `traceListenerPorts` for spans and span logs). A port left unset is the metrics port (a proxy's
+// push port accepts every data type); only with metrics_port unset too is a kind of data refused
+// with `not_configured` (and a warning logged). Create one per process and share it:
 //
 //   wavefront::ProxyClientConfig config;
 //   config.host = "proxy.internal";
 //   config.tracing_port = 30000;
 //   auto client = wavefront::ProxyClient::create(config);
-//   if (!client) { /* client.status() says which setting is wrong */ }
-//   (*client)->send_metric("cpu.usage", 42.5, std::nullopt, "", {{"env", "prod"}});
+//   if (!client) { /* client.error() says which setting is wrong */ }
+//   client->send_metric("cpu.usage", 42.5, {}, "", {{"env", "prod"}});
 //
 // Lines are batched and written by one background thread; reconnects resolve the host again and back
 // off with jitter; a line is never split across connections. See sender.h for the guarantees.
@@ -30,14 +31,17 @@
 #include "wavefront/export.h"
 #include "wavefront/queued_sender.h"
 #include "wavefront/sender_config.h"
+#include "wavefront/sender_handle.h"
 
 namespace wavefront {
 
 struct ProxyClientConfig : SenderConfig {
   std::string host = "localhost";
+  // The proxy's push port (pushListenerPorts) takes every data type; each port left unset below
+  // defaults to it, exactly as `tcp://host:port` does (client_factory.h).
   std::optional<std::uint16_t> metrics_port = 2878;  // also delta counters
-  std::optional<std::uint16_t> distribution_port;    // histogramDistListenerPorts
-  std::optional<std::uint16_t> tracing_port;         // spans and span logs
+  std::optional<std::uint16_t> distribution_port;    // histogramDistListenerPorts; default: metrics_port
+  std::optional<std::uint16_t> tracing_port;         // spans and span logs; default: metrics_port
   std::optional<std::uint16_t> event_port;           // default: metrics_port
   // Each connection attempt (per resolved address) gives up after this long.
   std::chrono::milliseconds connect_timeout{5000};
@@ -56,7 +60,7 @@ struct ProxyClientConfig : SenderConfig {
 class WAVEFRONT_API ProxyClient final : public QueuedSender {
  public:
   // Validates the configuration and starts the background thread. Connections open lazily.
-  static Expected<std::unique_ptr<ProxyClient>> create(const ProxyClientConfig& config);
+  static SenderHandle create(const ProxyClientConfig& config);
 
  private:
   using QueuedSender::QueuedSender;

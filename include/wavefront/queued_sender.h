@@ -39,17 +39,6 @@ class WAVEFRONT_API QueuedSender : public Sender {
   QueuedSender(const QueuedSender&) = delete;
   QueuedSender& operator=(const QueuedSender&) = delete;
 
-  Status send_metric(std::string_view name, double value, Timestamp timestamp, std::string_view source,
-                     Tags tags) override;
-  Status send_delta_counter(std::string_view name, double value, Timestamp timestamp, std::string_view source,
-                            Tags tags) override;
-  Status send_distribution(std::string_view name, Centroids centroids, GranularitySet granularities,
-                           Timestamp timestamp, std::string_view source, Tags tags) override;
-  Status send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
-                   std::string_view source, std::string_view trace_id, std::string_view span_id,
-                   Strings parents, Strings follows_from, Tags tags, SpanLogs span_logs) override;
-  Status send_event(std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
-                    std::string_view source, Tags annotations, Strings tags) override;
   FlushResult flush(std::chrono::milliseconds timeout) override;
   FlushResult close(std::chrono::milliseconds timeout) override;
   std::uint64_t failure_count() const override;
@@ -62,6 +51,7 @@ class WAVEFRONT_API QueuedSender : public Sender {
 
  protected:
   explicit QueuedSender(std::unique_ptr<client::CoreHandle> handle);
+  Status submit(const FormattedLines& lines) override;
 
  private:
   friend class Series;

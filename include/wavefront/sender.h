@@ -8,6 +8,10 @@
 // configured), or accepted for delivery. Every point ends up delivered or counted under a reason
 // in `stats()`.
 //
+// Every point goes through one non-virtual path: the typed `send(point)` and the positional
+// `send_*` calls format the point once on the caller's thread, then hand the finished lines to the
+// implementation's single override, `submit` (so adding a data type touches sender.cc alone).
+//
 // Thread-safety: every method may be called from any number of threads concurrently.
 // fork() and exit(): see queued_sender.h (the clients) and docs/design.md, "Lifecycle".
 #pragma once
@@ -20,6 +24,8 @@
 #include <string_view>
 
 #include "wavefront/export.h"
+#include "wavefront/format.h"
+#include "wavefront/points.h"
 #include "wavefront/status.h"
 #include "wavefront/types.h"
 
@@ -85,26 +91,47 @@ struct FlushResult {
   bool ok() const noexcept { return status.ok(); }
 };
 
+// What a typed send hands to an implementation: the lines one call formatted for one data type.
+struct FormattedLines {
+  DataType type = DataType::metric;
+  // Whole wire lines, each ending in '\n' (direct-ingestion events: one JSON object per line). Empty
+  // when `status` is a refusal, or for a delta counter of 0 (valid; nothing to send).
+  std::string_view lines;
+  std::size_t items = 0;  // how many lines `lines` holds (the formatter's count, never re-scanned)
+  Status status;          // ok, or why the point was refused (count it as invalid)
+};
+
 class WAVEFRONT_API Sender {
  public:
   virtual ~Sender() = default;
+  Sender(const Sender&) = delete;
+  Sender& operator=(const Sender&) = delete;
 
-  // A metric value (gauge or counter). timestamp: epoch seconds, or std::nullopt for "now".
-  virtual Status send_metric(std::string_view name, double value, Timestamp timestamp,
-                             std::string_view source, Tags tags) = 0;
+  // The typed points of points.h: required fields in the constructor, optional ones by name.
+  Status send(const MetricPoint& metric);
+  Status send(const DeltaPoint& counter);
+  Status send(const DistributionPoint& distribution);
+  Status send(const SpanPoint& span);
+  Status send(const EventPoint& event);
+
+  // The Python SDK's positional calls. A metric value (gauge or counter); timestamp: {} for "now",
+  // epoch seconds, or a std::chrono::system_clock::time_point (milliseconds kept); an empty source
+  // is the configured default source.
+  Status send_metric(std::string_view name, double value, Timestamp timestamp = {},
+                     std::string_view source = {}, Tags tags = {});
   // A delta counter increment; 0 sends nothing, negative is refused.
-  virtual Status send_delta_counter(std::string_view name, double value, Timestamp timestamp,
-                                    std::string_view source, Tags tags) = 0;
+  Status send_delta_counter(std::string_view name, double value, Timestamp timestamp = {},
+                            std::string_view source = {}, Tags tags = {});
   // A distribution (histogram) for one or more granularities.
-  virtual Status send_distribution(std::string_view name, Centroids centroids, GranularitySet granularities,
-                                   Timestamp timestamp, std::string_view source, Tags tags) = 0;
+  Status send_distribution(std::string_view name, Centroids centroids, GranularitySet granularities,
+                           Timestamp timestamp = {}, std::string_view source = {}, Tags tags = {});
   // A span, with its span logs if any (sent as a separate span-logs line).
-  virtual Status send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
-                           std::string_view source, std::string_view trace_id, std::string_view span_id,
-                           Strings parents, Strings follows_from, Tags tags, SpanLogs span_logs) = 0;
+  Status send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
+                   std::string_view source, std::string_view trace_id, std::string_view span_id,
+                   Strings parents = {}, Strings follows_from = {}, Tags tags = {}, SpanLogs span_logs = {});
   // An event; end_ms 0 makes an instant event.
-  virtual Status send_event(std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
-                            std::string_view source, Tags annotations, Strings tags) = 0;
+  Status send_event(std::string_view name, std::int64_t start_ms, std::int64_t end_ms = 0,
+                    std::string_view source = {}, Tags annotations = {}, Strings tags = {});
 
   // Delivers everything queued before the call, waiting up to `timeout`.
   virtual FlushResult flush(std::chrono::milliseconds timeout) = 0;
@@ -118,6 +145,28 @@ class WAVEFRONT_API Sender {
   virtual std::uint64_t failure_count() const = 0;
   // A consistent snapshot of the counters.
   virtual SenderStats stats() const = 0;
+
+  // How this sender formats: limits and default source, and whether events are JSON objects.
+  const FormatOptions& format_options() const noexcept { return format_; }
+  bool events_as_json() const noexcept { return events_as_json_; }
+
+ protected:
+  explicit Sender(FormatOptions options = default_format_options(), bool events_as_json = false);
+
+  // The one method an implementation overrides: the lines one typed send formatted, for one data
+  // type (a span with logs makes two calls: span, then span_log), or its refusal. Called on the
+  // sending thread; must be thread-safe.
+  virtual Status submit(const FormattedLines& lines) = 0;
+  // Lets a sender that wraps others (MultiSender) hand them lines it formatted.
+  static Status submit_to(Sender& target, const FormattedLines& lines) { return target.submit(lines); }
+
+ private:
+  // The one dispatch: formats on this thread, then submits (a refusal is submitted too).
+  template <class Format>
+  Status dispatch(DataType type, std::size_t items, Format&& format);
+
+  FormatOptions format_;
+  bool events_as_json_;
 };
 
 }  // namespace wavefront

@@ -54,8 +54,10 @@ struct SenderConfig {
   std::chrono::milliseconds self_metrics_interval{60000};
   // Validation limits and the default source (the host name).
   FormatOptions format;
-  // Silent when null. Messages of one kind are logged at most once per `log_interval`.
-  std::shared_ptr<Logger> logger;
+  // Warnings and errors (refused connections, 401s, dropped data, an ignored token) go to standard
+  // error by default, as Python's logging does; `config.logger = nullptr;` silences them, or plug in
+  // your own (logger.h). Messages of one kind are logged at most once per `log_interval`.
+  std::shared_ptr<Logger> logger = make_stderr_logger(LogLevel::warning);
   std::chrono::milliseconds log_interval{60000};
   // Real clocks when null; tests inject a manual clock.
   std::shared_ptr<Clock> clock;

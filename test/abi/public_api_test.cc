@@ -133,9 +133,14 @@ TEST(PublicApi, ClientFactoryH) {
   auto second = make_sender(proxy.url(), quick_config());
   ASSERT_TRUE(first.ok()) << first.status().message();
   ASSERT_TRUE(second.ok());
+  auto failed = make_sender("gopher://example.com", quick_config());
+  EXPECT_FALSE(failed);
+  EXPECT_EQ(failed->send_metric("m", 1).code(), failed.error().code());
+  EXPECT_EQ(failed.get()->failure_count(), 1U);
+  EXPECT_EQ(failed.release(), nullptr);
   std::vector<MultiSender::Endpoint> endpoints;
-  endpoints.push_back({"first", std::move(*first)});
-  endpoints.push_back({"second", std::move(*second)});
+  endpoints.push_back({"first", first.release()});
+  endpoints.push_back({"second", second.release()});
   MultiSender multi(std::move(endpoints));
   const std::string id = "01234567-89ab-cdef-0123-456789abcdef";
   EXPECT_TRUE(multi.send_metric("m", 1, std::nullopt, "s", {}).ok());
@@ -161,16 +166,21 @@ TEST(PublicApi, ProxyClientAndQueuedSenderH) {
   config.tracing_port = proxy.port();
   auto client = ProxyClient::create(config);
   ASSERT_TRUE(client.ok()) << client.status().message();
-  QueuedSender& sender = **client;
+  QueuedSender& sender = static_cast<QueuedSender&>(*client);
   const std::string id = "01234567-89ab-cdef-0123-456789abcdef";
   EXPECT_TRUE(sender.send_metric("m", 1, std::nullopt, "s", {}).ok());
   EXPECT_TRUE(sender.send_delta_counter("d", 1, std::nullopt, "s", {}).ok());
-  EXPECT_FALSE(sender.send_distribution("h", {{1.0, 1}}, Granularity::minute, std::nullopt, "s", {}).ok());
+  EXPECT_TRUE(sender.send_distribution("h", {{1.0, 1}}, Granularity::minute, std::nullopt, "s", {}).ok());
+  EXPECT_TRUE(sender.send(MetricPoint("m", 2).tag("k", "v")).ok());
+  EXPECT_TRUE(sender.send(DeltaPoint("d", 2)).ok());
+  EXPECT_TRUE(sender.send(DistributionPoint("h", {{1.0, 1}}, Granularity::minute)).ok());
+  EXPECT_TRUE(sender.send(SpanPoint("op", 1700000000000, 1, id, id)).ok());
+  EXPECT_TRUE(sender.send(EventPoint("e", 1700000000000)).ok());
   EXPECT_TRUE(sender.send_span("op", 1700000000000, 1, "s", id, id, {}, {}, {}, {}).ok());
   EXPECT_TRUE(sender.send_event("e", 1700000000000, 0, "s", {}, {}).ok());
   EXPECT_TRUE(sender.flush(milliseconds(2000)).ok());
-  EXPECT_EQ(sender.stats()[DataType::metric].delivered, 2U);
-  EXPECT_EQ(sender.failure_count(), 1U);
+  EXPECT_EQ(sender.stats()[DataType::metric].delivered, 4U);  // metric and delta, positional and typed
+  EXPECT_EQ(sender.failure_count(), 0U);                      // distributions go to the metrics port
   EXPECT_TRUE(sender.close(milliseconds(500)).ok());
 }
 
@@ -180,10 +190,10 @@ TEST(PublicApi, HttpClientH) {
   config.server = "http://127.0.0.1:1";
   auto client = HttpClient::create(config);
   ASSERT_TRUE(client.ok()) << client.status().message();
-  (void)(*client)->close(milliseconds(0));
+  (void)client->close(milliseconds(0));
   auto direct = HttpClient::direct("https://127.0.0.1:1", "token");
   ASSERT_TRUE(direct.ok()) << direct.status().message();
-  (void)(*direct)->close(milliseconds(0));
+  (void)direct->close(milliseconds(0));
 }
 
 // A user's transport: only the pure virtual members overridden, so the base's defaults are called.
@@ -216,7 +226,7 @@ TEST(PublicApi, TransportH) {
   EXPECT_TRUE(transport_scheme_known("unix"));
   auto registered = make_sender("public-api-test://anything", quick_config());
   ASSERT_TRUE(registered.ok()) << registered.status().message();
-  (void)(*registered)->close(milliseconds(200));
+  (void)registered->close(milliseconds(200));
 }
 
 TEST(PublicApi, ClockLoggerH) {
@@ -262,8 +272,8 @@ TEST(PublicApi, LineReaderH) {
   auto sender = make_sender(proxy.url(), quick_config());
   ASSERT_TRUE(sender.ok());
   ASSERT_TRUE(reader.read("m 1 source=s").ok());
-  EXPECT_TRUE(reader.send_to(**sender).ok());
-  (void)(*sender)->close(milliseconds(200));
+  EXPECT_TRUE(reader.send_to(*sender).ok());
+  (void)sender->close(milliseconds(200));
 }
 
 TEST(PublicApi, MetricsReporterH) {
@@ -284,14 +294,14 @@ TEST(PublicApi, MetricsReporterH) {
   SilentPort proxy;
   auto sender = make_sender(proxy.url(), quick_config());
   ASSERT_TRUE(sender.ok());
-  EXPECT_EQ(report_registry(registry, **sender, ReporterConfig(), false), 0U);  // none refused
+  EXPECT_EQ(report_registry(registry, *sender, ReporterConfig(), false), 0U);  // none refused
   {
-    Reporter reporter(registry, **sender);
+    Reporter reporter(registry, *sender);
     reporter.report_now();
     EXPECT_EQ(reporter.reports(), 1U);
     reporter.stop();
   }
-  (void)(*sender)->close(milliseconds(200));
+  (void)sender->close(milliseconds(200));
 }
 
 TEST(PublicApi, SamplerH) {
@@ -338,7 +348,7 @@ TEST(PublicApi, TracerApplicationH) {
   EXPECT_FALSE(application.as_tags().empty());
   EXPECT_EQ(random_uuid().size(), 36U);
   {
-    Tracer tracer(**sender, application);
+    Tracer tracer(*sender, application);
     Span root = tracer.start_root_span("root");
     {
       const SpanScope scope = tracer.activate(root);
@@ -362,19 +372,19 @@ TEST(PublicApi, TracerApplicationH) {
   {
     HeartbeaterConfig heartbeat;
     heartbeat.interval = std::chrono::hours(1);
-    Heartbeater heartbeater(**sender, application, "component", heartbeat);
+    Heartbeater heartbeater(*sender, application, "component", heartbeat);
     heartbeater.stop();
     EXPECT_LE(heartbeater.beats_sent(), 1U);
   }
   {
-    ScopedSpan parent(**sender, "parent", application);
-    ScopedSpan child(**sender, "child", application, parent);
+    ScopedSpan parent(*sender, "parent", application);
+    ScopedSpan child(*sender, "child", application, parent);
     child.add_tag("k", "v");
     child.add_log({{"event", "x"}});
     child.set_error();
     EXPECT_TRUE(child.finish().ok());
   }
-  (void)(*sender)->close(milliseconds(200));
+  (void)sender->close(milliseconds(200));
 }
 
 }  // namespace

@@ -18,46 +18,8 @@ namespace wavefront::fuzzing {
 
 class CheckingSink final : public Sender {
  public:
-  CheckingSink() { options_.default_source = "fuzz-host"; }
+  CheckingSink() : Sender(sink_options()) {}
 
-  Status send_metric(std::string_view name, double value, Timestamp timestamp, std::string_view source,
-                     Tags tags) override {
-    out_.clear();
-    return judge(format_metric(out_, name, value, timestamp, source, tags, options_),
-                 testing::LineKind::metric, false);
-  }
-  Status send_delta_counter(std::string_view name, double value, Timestamp timestamp, std::string_view source,
-                            Tags tags) override {
-    out_.clear();
-    // A delta of 0 is accepted and writes nothing.
-    return judge(format_delta_counter(out_, name, value, timestamp, source, tags, options_),
-                 testing::LineKind::metric, true);
-  }
-  Status send_distribution(std::string_view name, Centroids centroids, GranularitySet granularities,
-                           Timestamp timestamp, std::string_view source, Tags tags) override {
-    ++distributions;
-    out_.clear();
-    return judge(format_distribution(out_, name, centroids, granularities, timestamp, source, tags, options_),
-                 testing::LineKind::distribution, false);
-  }
-  Status send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
-                   std::string_view source, std::string_view trace_id, std::string_view span_id,
-                   Strings parents, Strings follows_from, Tags tags, SpanLogs span_logs) override {
-    out_.clear();
-    std::string logs;
-    const Status status = format_span(out_, logs, name, start_ms, duration_ms, source, trace_id, span_id,
-                                      parents, follows_from, tags, span_logs, options_);
-    if (!status.ok() && !logs.empty()) std::abort();  // a refusal appends nothing anywhere
-    if (status.ok() && !logs.empty()) check_lines(logs, testing::LineKind::span_logs, false);
-    mix(logs);
-    return judge(status, testing::LineKind::span, false);
-  }
-  Status send_event(std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
-                    std::string_view source, Tags annotations, Strings tags) override {
-    out_.clear();
-    return judge(format_event(out_, name, start_ms, end_ms, source, annotations, tags, options_),
-                 testing::LineKind::event, false);
-  }
   FlushResult flush(std::chrono::milliseconds) override { return FlushResult(); }
   FlushResult close(std::chrono::milliseconds) override { return FlushResult(); }
   std::uint64_t failure_count() const override { return 0; }
@@ -66,21 +28,55 @@ class CheckingSink final : public Sender {
   std::uint64_t calls = 0;                         // every send call
   std::uint64_t refused = 0;                       // calls the format functions refused
   std::uint64_t lines = 0;                         // lines written by accepted calls
-  std::uint64_t distributions = 0;                 // send_distribution calls
+  std::uint64_t distributions = 0;                 // distribution sends
   std::uint64_t digest = 14695981039346656037ULL;  // FNV-1a of every outcome and line, in order
 
- private:
-  Status judge(Status status, testing::LineKind kind, bool may_be_empty) {
-    ++calls;
-    mix(std::string_view(error_code_name(status.code())));
-    mix(out_);
-    if (!status.ok()) {
-      ++refused;
-      if (!out_.empty()) std::abort();  // a refusal appends nothing
-      return status;
+ protected:
+  // Every send arrives here once per data type it writes (a span with logs: span, then span_log).
+  Status submit(const FormattedLines& formatted) override {
+    const bool logs = formatted.type == DataType::span_log;
+    if (formatted.type == DataType::distribution) ++distributions;
+    if (!logs) ++calls;  // a span's logs belong to its call
+    mix(std::string_view(error_code_name(formatted.status.code())));
+    mix(formatted.lines);
+    if (!formatted.status.ok()) {
+      if (!logs) ++refused;
+      if (!formatted.lines.empty()) std::abort();  // a refusal appends nothing
+      return formatted.status;
     }
-    check_lines(out_, kind, may_be_empty);
-    return status;
+    // Only a delta counter of 0 is accepted without a line.
+    check_lines(formatted.lines, kind_of(formatted.type), formatted.type == DataType::metric);
+    if (formatted.items != count_newlines(formatted.lines)) std::abort();  // the count is exact
+    return formatted.status;
+  }
+
+ private:
+  static FormatOptions sink_options() {
+    FormatOptions options;
+    options.default_source = "fuzz-host";
+    return options;
+  }
+
+  static testing::LineKind kind_of(DataType type) {
+    switch (type) {
+      case DataType::metric:
+        return testing::LineKind::metric;
+      case DataType::distribution:
+        return testing::LineKind::distribution;
+      case DataType::span:
+        return testing::LineKind::span;
+      case DataType::span_log:
+        return testing::LineKind::span_logs;
+      case DataType::event:
+        return testing::LineKind::event;
+    }
+    std::abort();
+  }
+
+  static std::size_t count_newlines(std::string_view text) {
+    std::size_t count = 0;
+    for (const char byte : text) count += byte == '\n' ? 1 : 0;
+    return count;
   }
 
   void check_lines(std::string_view text, testing::LineKind kind, bool may_be_empty) {
@@ -102,9 +98,6 @@ class CheckingSink final : public Sender {
     for (const char byte : text) digest = (digest ^ static_cast<unsigned char>(byte)) * 1099511628211ULL;
     digest = (digest ^ 0xFF) * 1099511628211ULL;
   }
-
-  FormatOptions options_;
-  std::string out_;
 };
 
 }  // namespace wavefront::fuzzing

@@ -24,7 +24,7 @@ constexpr std::string_view kSpan = "0313bafe-9457-11e8-9eb6-529269fb1459";
 
 HttpClientConfig config_for(const FakeHttpServer& server) { return testing::fast_http_config(server); }
 
-std::unique_ptr<HttpClient> make_client(const HttpClientConfig& config) {
+std::unique_ptr<Sender> make_client(const HttpClientConfig& config) {
   return testing::make_http_client(config);
 }
 
@@ -123,8 +123,8 @@ TEST(HttpClient, TokenInPlainHttpUrlIsIgnoredWithAWarning) {
   const std::string url = "http://leaky-secret@127.0.0.1:" + std::to_string(server->port());
   auto sender = make_sender(url, settings);
   ASSERT_TRUE(sender.ok()) << sender.status().to_string();
-  (*sender)->send_metric("m", 1, std::nullopt, "h", {});
-  ASSERT_TRUE((*sender)->flush(10s).ok());
+  sender->send_metric("m", 1, std::nullopt, "h", {});
+  ASSERT_TRUE(sender->flush(10s).ok());
   for (const testing::RecordedRequest& request : server->requests()) EXPECT_EQ(request.authorization, "");
   bool warned = false;
   for (const std::string& message : logger->messages()) {
@@ -147,7 +147,7 @@ TEST(HttpClient, MultiSenderFansOutAndReportsPerEndpoint) {
   settings.close_timeout = 100ms;
   auto sender = make_sender(first->url() + ", " + second->url(), settings);
   ASSERT_TRUE(sender.ok()) << sender.status().to_string();
-  auto* multi = dynamic_cast<MultiSender*>(sender->get());
+  auto* multi = dynamic_cast<MultiSender*>(sender.get());
   ASSERT_NE(multi, nullptr);
   for (int index = 0; index < 10; ++index)
     EXPECT_TRUE(multi->send_metric("m", index, std::nullopt, "h", {}).ok());

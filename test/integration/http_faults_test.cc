@@ -24,7 +24,7 @@ using Answer = testing::FakeHttpAnswer;
 
 HttpClientConfig config_for(const FakeHttpServer& server) { return testing::fast_http_config(server); }
 
-std::unique_ptr<HttpClient> make_client(const HttpClientConfig& config) {
+std::unique_ptr<Sender> make_client(const HttpClientConfig& config) {
   return testing::make_http_client(config);
 }
 

@@ -29,7 +29,7 @@ ProxyClientConfig config_for(const FakeProxy& metrics) {
   return config;
 }
 
-std::unique_ptr<ProxyClient> make_client(const ProxyClientConfig& config) {
+std::unique_ptr<Sender> make_client(const ProxyClientConfig& config) {
   return testing::create_or_fail<ProxyClient>(config);
 }
 
@@ -81,15 +81,31 @@ TEST(ProxyClient, EveryDataTypeGoesToItsPort) {
   EXPECT_EQ(client->failure_count(), 0u);
 }
 
-TEST(ProxyClient, DataTypeWithoutPortIsRefusedAndCounted) {
+TEST(ProxyClient, UnsetPortsAreTheMetricsPort) {
   auto metrics = FakeProxy::start();
   ASSERT_TRUE(metrics);
-  auto client = make_client(config_for(*metrics));
+  auto client = make_client(config_for(*metrics));  // only metrics_port set, as tcp://host:port does
+  EXPECT_TRUE(client->send_span("s", 1700000000000, 1, "h", kTrace, kSpan).ok());
+  EXPECT_TRUE(client->send_distribution("d", {{1, 1}}, Granularity::minute, 1700000040, "h").ok());
+  ASSERT_TRUE(client->flush(5s).ok());
+  ASSERT_TRUE(metrics->wait_for_lines(2, 5s));
+  const SenderStats stats = client->stats();
+  EXPECT_EQ(stats[DataType::span].delivered, 1u);
+  EXPECT_EQ(stats[DataType::distribution].delivered, 1u);
+  expect_accounting_identity(stats);
+}
+
+TEST(ProxyClient, DataTypeWithoutPortIsRefusedAndCounted) {
+  auto histograms = FakeProxy::start();
+  ASSERT_TRUE(histograms);
+  ProxyClientConfig config = config_for(*histograms);
+  config.metrics_port.reset();  // no push port: spans have no destination left
+  config.distribution_port = histograms->port();
+  auto client = make_client(config);
   const Status status = client->send_span("s", 1700000000000, 1, "h", kTrace, kSpan, {}, {}, {}, {});
   EXPECT_EQ(status.code(), ErrorCode::not_configured);
   EXPECT_NE(status.message().find("tracing_port"), std::string::npos) << status.message();
-  EXPECT_EQ(client->send_distribution("d", {{1, 1}}, Granularity::minute, std::nullopt, "h", {}).code(),
-            ErrorCode::not_configured);
+  EXPECT_EQ(client->send_metric("m", 1, std::nullopt, "h", {}).code(), ErrorCode::not_configured);
   const SenderStats stats = client->stats();
   EXPECT_EQ(stats[DataType::span].dropped_by_reason[static_cast<std::size_t>(DropReason::not_configured)],
             1u);

@@ -31,7 +31,7 @@ ProxyClientConfig fast_config(const std::string& host, std::uint16_t port) {
   return config;
 }
 
-std::unique_ptr<ProxyClient> make_client(const ProxyClientConfig& config) {
+std::unique_ptr<Sender> make_client(const ProxyClientConfig& config) {
   return testing::create_or_fail<ProxyClient>(config);
 }
 

@@ -99,11 +99,11 @@ std::string send_and_expect(const std::string& url) {
     ADD_FAILURE() << sender.status().to_string();
     return {};
   }
-  EXPECT_TRUE((*sender)->send_metric("cpu.usage", 42.5, 1700000000, "host-01", {{"env", "prod"}}).ok());
-  EXPECT_TRUE((*sender)->send_metric("mem.free", 7, 1700000001, "host-01", {}).ok());
-  EXPECT_TRUE((*sender)->send_event("deploy", 1700000000000, 1700000060000, "ci-1", {}, {}).ok());
-  EXPECT_TRUE((*sender)->flush(10s).ok());
-  EXPECT_TRUE((*sender)->close(10s).ok());
+  EXPECT_TRUE(sender->send_metric("cpu.usage", 42.5, 1700000000, "host-01", {{"env", "prod"}}).ok());
+  EXPECT_TRUE(sender->send_metric("mem.free", 7, 1700000001, "host-01", {}).ok());
+  EXPECT_TRUE(sender->send_event("deploy", 1700000000000, 1700000060000, "ci-1", {}, {}).ok());
+  EXPECT_TRUE(sender->flush(10s).ok());
+  EXPECT_TRUE(sender->close(10s).ok());
 
   std::string expected;
   const wavefront::FormatOptions options;

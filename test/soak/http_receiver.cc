@@ -65,7 +65,7 @@ std::unique_ptr<Sender> HttpReceiver::make_sender(const SenderConfig& base, std:
     if (error) *error = client.status().to_string();
     return nullptr;
   }
-  return std::move(client).value();
+  return client.release();
 }
 
 HttpReceiver::Answer HttpReceiver::random_answer(FaultRng& rng, bool errors_only) {

@@ -93,7 +93,7 @@ std::unique_ptr<Sender> TcpReceiver::make_sender(const SenderConfig& base, std::
     if (error) *error = client.status().to_string();
     return nullptr;
   }
-  return std::move(client).value();
+  return client.release();
 }
 
 std::string TcpReceiver::begin_fault(FaultRng& rng) {

@@ -84,7 +84,8 @@ template <class Client, class Config>
 std::unique_ptr<Client> create_or_fail(const Config& config) {
   auto client = Client::create(config);
   EXPECT_TRUE(client.ok()) << client.status().to_string();
-  return client.ok() ? std::move(client).value() : nullptr;
+  // create() made a Client (SenderHandle holds it as a Sender).
+  return std::unique_ptr<Client>(static_cast<Client*>(client.release().release()));
 }
 
 // Polls a condition (for state that has no notification, such as a sender's counters).

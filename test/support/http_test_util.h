@@ -25,7 +25,7 @@ inline HttpClientConfig fast_http_config(const FakeHttpServer& server) {
   return config;
 }
 
-inline std::unique_ptr<HttpClient> make_http_client(const HttpClientConfig& config) {
+inline std::unique_ptr<Sender> make_http_client(const HttpClientConfig& config) {
   return create_or_fail<HttpClient>(config);
 }
 

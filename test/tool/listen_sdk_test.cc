@@ -100,11 +100,11 @@ TEST(ListenSdk, ProxyHttpUrl) {
   auto sender =
       wavefront::make_sender("proxy://127.0.0.1:" + std::to_string(receiver.port()), fast_settings());
   ASSERT_TRUE(sender.ok()) << sender.status().to_string();
-  send_everything(**sender);
-  EXPECT_TRUE((*sender)->flush(10s).ok());
+  send_everything(*sender);
+  EXPECT_TRUE(sender->flush(10s).ok());
   expect_everything_received(receiver);
-  EXPECT_TRUE((*sender)->close(10s).ok());
-  const wavefront::SenderStats stats = (*sender)->stats();
+  EXPECT_TRUE(sender->close(10s).ok());
+  const wavefront::SenderStats stats = sender->stats();
   for (const wavefront::TypeStats& type : stats.types) EXPECT_EQ(type.dropped, 0u);
   EXPECT_GE(receiver.stats().http_responses.at(202), 5u);
 }
@@ -113,11 +113,11 @@ TEST(ListenSdk, TcpUrlOnThePushPort) {
   RunningReceiver receiver;
   auto sender = wavefront::make_sender("tcp://127.0.0.1:" + std::to_string(receiver.port()), fast_settings());
   ASSERT_TRUE(sender.ok()) << sender.status().to_string();
-  // tcp:// alone has no tracing port: spans are not_configured there; everything else goes.
-  ASSERT_TRUE((*sender)->send_metric("m", 1, 1700000000, "s", {}).ok());
-  ASSERT_TRUE((*sender)->send_distribution("d", {{1.0, 2}}, Granularity::minute, 1700000040, "s", {}).ok());
-  ASSERT_TRUE((*sender)->send_event("e", 1700000000000, 0, "s", {}, {}).ok());
-  EXPECT_TRUE((*sender)->flush(10s).ok());
+  // tcp:// alone sends every data type to the push port.
+  ASSERT_TRUE(sender->send_metric("m", 1, 1700000000, "s", {}).ok());
+  ASSERT_TRUE(sender->send_distribution("d", {{1.0, 2}}, Granularity::minute, 1700000040, "s", {}).ok());
+  ASSERT_TRUE(sender->send_event("e", 1700000000000, 0, "s", {}, {}).ok());
+  EXPECT_TRUE(sender->flush(10s).ok());
   ASSERT_TRUE(receiver.wait_for_output_lines(3));
   EXPECT_EQ(receiver.output(),
             "\"m\" 1 1700000000 source=\"s\"\n!M 1700000040 #2 1 \"d\" source=\"s\"\n"
@@ -140,10 +140,10 @@ TEST_P(ListenSdkProxyClient, EveryTypeOnItsPort) {
   config.gzip = GetParam();
   auto client = wavefront::ProxyClient::create(config);
   ASSERT_TRUE(client.ok()) << client.status().to_string();
-  send_everything(**client);
-  EXPECT_TRUE((*client)->flush(10s).ok());
+  send_everything(*client);
+  EXPECT_TRUE(client->flush(10s).ok());
   expect_everything_received(receiver);
-  (*client)->close(10s);
+  client->close(10s);
 }
 
 INSTANTIATE_TEST_SUITE_P(Gzip, ListenSdkProxyClient, ::testing::Bool());

@@ -135,11 +135,11 @@ TEST(TransportRegistry, ARegisteredSchemeIsUsedByMakeSender) {
   auto sender = make_sender("fake-test://queue-7");
   ASSERT_TRUE(sender.ok()) << sender.status().message();
   EXPECT_EQ(seen_target, "queue-7");
-  ASSERT_TRUE((*sender)->send_metric("m", 1, 1700000000, "s", {}).ok());
-  ASSERT_TRUE((*sender)->flush(5s).ok());
+  ASSERT_TRUE(sender->send_metric("m", 1, 1700000000, "s", {}).ok());
+  ASSERT_TRUE(sender->flush(5s).ok());
   ASSERT_EQ(state->batches().size(), 1U);
   EXPECT_EQ(state->batches()[0].lines, "\"m\" 1 1700000000 source=\"s\"\n");
-  (void)(*sender)->close(1s);
+  (void)sender->close(1s);
 
   const Status again = register_transport_scheme("fake-test", [](const SenderUrl&, const SenderConfig&) {
     return Expected<TransportFactory>(Status(ErrorCode::invalid_argument, "unused"));
@@ -218,11 +218,11 @@ TEST(UnixTransport, DeliversEveryDataTypeAsProxyLinesOverTheSocket) {
   auto sender = make_sender("unix://" + listener.path(), config);
   ASSERT_TRUE(sender.ok()) << sender.status().message();
   const std::string id = "01234567-89ab-cdef-0123-456789abcdef";
-  ASSERT_TRUE((*sender)->send_metric("cpu", 1.5, 1700000000, "h", {{"env", "prod"}}).ok());
-  ASSERT_TRUE((*sender)->send_distribution("lat", {{2.0, 3}}, Granularity::minute, 1700000000, "h", {}).ok());
-  ASSERT_TRUE((*sender)->send_span("op", 1700000000000, 5, "h", id, id, {}, {}, {}, {}).ok());
-  ASSERT_TRUE((*sender)->send_event("deploy", 1700000000000, 0, "h", {}, {}).ok());
-  ASSERT_TRUE((*sender)->flush(5s).ok());
+  ASSERT_TRUE(sender->send_metric("cpu", 1.5, 1700000000, "h", {{"env", "prod"}}).ok());
+  ASSERT_TRUE(sender->send_distribution("lat", {{2.0, 3}}, Granularity::minute, 1700000000, "h", {}).ok());
+  ASSERT_TRUE(sender->send_span("op", 1700000000000, 5, "h", id, id, {}, {}, {}, {}).ok());
+  ASSERT_TRUE(sender->send_event("deploy", 1700000000000, 0, "h", {}, {}).ok());
+  ASSERT_TRUE(sender->flush(5s).ok());
   std::string expected;
   std::string logs;
   ASSERT_TRUE(format_metric(expected, "cpu", 1.5, 1700000000, "h", {{"env", "prod"}}).ok());
@@ -230,7 +230,7 @@ TEST(UnixTransport, DeliversEveryDataTypeAsProxyLinesOverTheSocket) {
       format_distribution(expected, "lat", {{2.0, 3}}, Granularity::minute, 1700000000, "h", {}).ok());
   ASSERT_TRUE(format_span(expected, logs, "op", 1700000000000, 5, "h", id, id, {}, {}, {}, {}).ok());
   ASSERT_TRUE(format_event(expected, "deploy", 1700000000000, 0, "h", {}, {}).ok());
-  ASSERT_TRUE((*sender)->close(5s).ok());
+  ASSERT_TRUE(sender->close(5s).ok());
   ASSERT_TRUE(eventually([&] { return listener.received().size() >= expected.size(); }));
   // One batch per data type, in the flusher's order; compare as sets of lines.
   auto sorted_lines = [](const std::string& text) {
@@ -244,7 +244,7 @@ TEST(UnixTransport, DeliversEveryDataTypeAsProxyLinesOverTheSocket) {
     return lines;
   };
   EXPECT_EQ(sorted_lines(listener.received()), sorted_lines(expected));
-  EXPECT_EQ((*sender)->stats().connects, 1U);
+  EXPECT_EQ(sender->stats().connects, 1U);
 }
 
 TEST(UnixTransport, ANoListenerIsAFailedAttemptAndTheDataStaysQueued) {
@@ -252,11 +252,11 @@ TEST(UnixTransport, ANoListenerIsAFailedAttemptAndTheDataStaysQueued) {
   config.self_metrics_interval = 24h;
   auto sender = make_sender("unix:///nonexistent-dir-wavefront/agent.sock", config);
   ASSERT_TRUE(sender.ok()) << sender.status().message();
-  ASSERT_TRUE((*sender)->send_metric("m", 1, 1700000000, "s", {}).ok());
-  EXPECT_EQ((*sender)->flush(100ms).status.code(), ErrorCode::timeout);
-  ASSERT_TRUE(eventually([&] { return (*sender)->stats()[DataType::metric].report_errors >= 1; }));
-  EXPECT_EQ((*sender)->stats()[DataType::metric].queued, 1U);
-  (void)(*sender)->close(0ms);
+  ASSERT_TRUE(sender->send_metric("m", 1, 1700000000, "s", {}).ok());
+  EXPECT_EQ(sender->flush(100ms).status.code(), ErrorCode::timeout);
+  ASSERT_TRUE(eventually([&] { return sender->stats()[DataType::metric].report_errors >= 1; }));
+  EXPECT_EQ(sender->stats()[DataType::metric].queued, 1U);
+  (void)sender->close(0ms);
 }
 
 }  // namespace

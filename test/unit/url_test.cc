@@ -101,7 +101,7 @@ TEST(MakeSender, SeveralUrlsMakeAMultiSender) {
   settings.close_timeout = milliseconds(10);
   auto sender = make_sender("tcp://127.0.0.1:1,http://127.0.0.1:2", settings);
   ASSERT_TRUE(sender.ok()) << sender.status().to_string();
-  auto* multi = dynamic_cast<MultiSender*>(sender->get());
+  auto* multi = dynamic_cast<MultiSender*>(sender.get());
   ASSERT_NE(multi, nullptr);
   EXPECT_EQ(multi->endpoint_count(), 2u);
   EXPECT_EQ(multi->endpoint_name(0), "tcp://127.0.0.1:1");

@@ -110,7 +110,7 @@ wavefront::Expected<Destination> open_destination(const DestinationOptions& opti
     config.tracing_port = options.tracing_port != 0 ? options.tracing_port : target.port;
     auto client = wavefront::ProxyClient::create(config);
     if (!client.ok()) return client.status();
-    destination.sender = std::move(client).value();
+    destination.sender = client.release();
     return destination;
   }
   if (options.distribution_port != 0 || options.tracing_port != 0) {
@@ -140,7 +140,7 @@ wavefront::Expected<Destination> open_destination(const DestinationOptions& opti
   }
   auto client = wavefront::HttpClient::create(config);
   if (!client.ok()) return client.status();
-  destination.sender = std::move(client).value();
+  destination.sender = client.release();
   return destination;
 }
 

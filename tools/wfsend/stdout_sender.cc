@@ -1,8 +1,6 @@
 // See stdout_sender.h.
 #include "wfsend/stdout_sender.h"
 
-#include <algorithm>
-
 namespace wfsend {
 
 using wavefront::DataType;
@@ -17,30 +15,26 @@ wavefront::TypeStats& of(wavefront::SenderStats& stats, DataType type) {
 }  // namespace
 
 StreamSender::StreamSender(std::FILE* stream, wavefront::FormatOptions options)
-    : stream_(stream), options_(std::move(options)) {}
+    : Sender(std::move(options)), stream_(stream) {}
 
 StreamSender::~StreamSender() { close(std::chrono::milliseconds(0)); }
 
-Status StreamSender::finish(DataType type, const Status& status, std::size_t start, DataType second_type,
-                            std::size_t second_start) {
-  if (!status.ok()) {
-    ++of(stats_, type).invalid;
-    return status;
+Status StreamSender::submit(const wavefront::FormattedLines& lines) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!lines.status.ok()) {
+    ++of(stats_, lines.type).invalid;
+    return lines.status;
   }
-  const auto count = [&](DataType counted, std::size_t from, const std::string& text) {
-    const std::size_t lines =
-        static_cast<std::size_t>(std::count(text.begin() + static_cast<long>(from), text.end(), '\n'));
-    of(stats_, counted).accepted += lines;
-    of(stats_, counted).delivered += lines;
-  };
-  count(type, start, buffer_);
-  if (second_start != std::string::npos) {
-    count(second_type, second_start, span_logs_);
-    buffer_ += span_logs_;
-    span_logs_.clear();
+  if (closed_) {
+    ++of(stats_, lines.type).dropped;
+    ++of(stats_, lines.type).dropped_by_reason[static_cast<std::size_t>(wavefront::DropReason::closed)];
+    return Status(wavefront::ErrorCode::closed, "the output was closed");
   }
+  buffer_ += lines.lines;
+  of(stats_, lines.type).accepted += lines.items;
+  of(stats_, lines.type).delivered += lines.items;
   if (buffer_.size() >= kWriteThreshold) write_out();
-  return status;
+  return Status();
 }
 
 bool StreamSender::write_out() {
@@ -49,69 +43,6 @@ bool StreamSender::write_out() {
   }
   buffer_.clear();
   return !write_failed_ && std::fflush(stream_) == 0;
-}
-
-Status StreamSender::refuse_closed(DataType type) {
-  ++of(stats_, type).dropped;
-  ++of(stats_, type).dropped_by_reason[static_cast<std::size_t>(wavefront::DropReason::closed)];
-  return Status(wavefront::ErrorCode::closed, "the output was closed");
-}
-
-Status StreamSender::send_metric(std::string_view name, double value, wavefront::Timestamp timestamp,
-                                 std::string_view source, wavefront::Tags tags) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (closed_) return refuse_closed(DataType::metric);
-  const std::size_t start = buffer_.size();
-  return finish(DataType::metric,
-                wavefront::format_metric(buffer_, name, value, timestamp, source, tags, options_), start);
-}
-
-Status StreamSender::send_delta_counter(std::string_view name, double value, wavefront::Timestamp timestamp,
-                                        std::string_view source, wavefront::Tags tags) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (closed_) return refuse_closed(DataType::metric);
-  const std::size_t start = buffer_.size();
-  return finish(DataType::metric,
-                wavefront::format_delta_counter(buffer_, name, value, timestamp, source, tags, options_),
-                start);
-}
-
-Status StreamSender::send_distribution(std::string_view name, wavefront::Centroids centroids,
-                                       wavefront::GranularitySet granularities,
-                                       wavefront::Timestamp timestamp, std::string_view source,
-                                       wavefront::Tags tags) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (closed_) return refuse_closed(DataType::distribution);
-  const std::size_t start = buffer_.size();
-  return finish(DataType::distribution,
-                wavefront::format_distribution(buffer_, name, centroids, granularities, timestamp, source,
-                                               tags, options_),
-                start);
-}
-
-Status StreamSender::send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
-                               std::string_view source, std::string_view trace_id, std::string_view span_id,
-                               wavefront::Strings parents, wavefront::Strings follows_from,
-                               wavefront::Tags tags, wavefront::SpanLogs span_logs) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (closed_) return refuse_closed(DataType::span);
-  const std::size_t start = buffer_.size();
-  span_logs_.clear();
-  const Status status =
-      wavefront::format_span(buffer_, span_logs_, name, start_ms, duration_ms, source, trace_id, span_id,
-                             parents, follows_from, tags, span_logs, options_);
-  return finish(DataType::span, status, start, DataType::span_log, 0);
-}
-
-Status StreamSender::send_event(std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
-                                std::string_view source, wavefront::Tags annotations,
-                                wavefront::Strings tags) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (closed_) return refuse_closed(DataType::event);
-  const std::size_t start = buffer_.size();
-  return finish(DataType::event,
-                wavefront::format_event(buffer_, name, start_ms, end_ms, source, annotations, tags, options_),
-                start);
 }
 
 wavefront::FlushResult StreamSender::flush(std::chrono::milliseconds) {

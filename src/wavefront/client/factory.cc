@@ -19,7 +19,7 @@ std::string environment(const char* name) {
   return value != nullptr ? value : "";
 }
 
-Expected<std::unique_ptr<Sender>> make_one(const SenderUrl& url, const SenderConfig& settings) {
+SenderHandle make_one(const SenderUrl& url, const SenderConfig& settings) {
   if (url.ignored_token && settings.logger) {
     settings.logger->log(
         LogLevel::warning,
@@ -35,17 +35,17 @@ Expected<std::unique_ptr<Sender>> make_one(const SenderUrl& url, const SenderCon
     auto sender = client::make_sender_over(std::move(make_transport).value(), settings,
                                            url.scheme == "unix" ? "proxy" : url.scheme);
     if (!sender.ok()) return sender.status();
-    return std::unique_ptr<Sender>(std::move(sender).value());
+    return SenderHandle(std::unique_ptr<Sender>(std::move(sender).value()));
   }
   if (url.kind == SenderUrl::Kind::proxy_tcp) {
     ProxyClientConfig config;
     static_cast<SenderConfig&>(config) = settings;
     config.host = url.host;
-    config.metrics_port = url.port;
-    config.distribution_port = url.port;  // the push port accepts distributions too
-    auto client = ProxyClient::create(config);
-    if (!client.ok()) return client.status();
-    return std::unique_ptr<Sender>(std::move(client).value());
+    config.metrics_port = url.port;  // unset ports default to it, as in ProxyClientConfig
+    config.distribution_port = url.distribution_port;
+    config.tracing_port = url.tracing_port;
+    config.event_port = url.event_port;
+    return ProxyClient::create(config);
   }
   HttpClientConfig config;
   static_cast<SenderConfig&>(config) = settings;
@@ -55,14 +55,12 @@ Expected<std::unique_ptr<Sender>> make_one(const SenderUrl& url, const SenderCon
                     ":" + std::to_string(url.port);
     config.token = !url.token.empty() ? url.token : environment("WAVEFRONT_TOKEN");
   }
-  auto client = HttpClient::create(config);
-  if (!client.ok()) return client.status();
-  return std::unique_ptr<Sender>(std::move(client).value());
+  return HttpClient::create(config);
 }
 
 }  // namespace
 
-Expected<std::unique_ptr<Sender>> make_sender(std::string_view urls, const SenderConfig& settings) {
+SenderHandle make_sender(std::string_view urls, const SenderConfig& settings) {
   std::string from_environment;
   if (format::trim(urls).empty()) {
     from_environment = environment("WAVEFRONT_URL");
@@ -83,10 +81,10 @@ Expected<std::unique_ptr<Sender>> make_sender(std::string_view urls, const Sende
     if (!sender.ok()) {
       return Status(sender.status().code(), url->redacted() + ": " + sender.status().message());
     }
-    endpoints.push_back(MultiSender::Endpoint{url->redacted(), std::move(sender).value()});
+    endpoints.push_back(MultiSender::Endpoint{url->redacted(), sender.release()});
   }
-  if (endpoints.size() == 1) return std::move(endpoints.front().sender);
-  return std::unique_ptr<Sender>(std::make_unique<MultiSender>(std::move(endpoints)));
+  if (endpoints.size() == 1) return SenderHandle(std::move(endpoints.front().sender));
+  return SenderHandle(std::unique_ptr<Sender>(std::make_unique<MultiSender>(std::move(endpoints))));
 }
 
 }  // namespace wavefront

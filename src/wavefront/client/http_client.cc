@@ -46,7 +46,7 @@ std::string base_url(const SenderUrl& url) {
 
 }  // namespace
 
-Expected<std::unique_ptr<HttpClient>> HttpClient::create(const HttpClientConfig& config) {
+SenderHandle HttpClient::create(const HttpClientConfig& config) {
   auto parsed = parse_sender_url(config.server);
   if (!parsed.ok()) return Status(ErrorCode::invalid_argument, "server: " + parsed.status().message());
   const SenderUrl& url = *parsed;
@@ -99,11 +99,11 @@ Expected<std::unique_ptr<HttpClient>> HttpClient::create(const HttpClientConfig&
                                                             log);
         });
   };
-  return std::unique_ptr<HttpClient>(new HttpClient(std::make_unique<client::CoreHandle>(make_core)));
+  return SenderHandle(
+      std::unique_ptr<Sender>(new HttpClient(std::make_unique<client::CoreHandle>(make_core))));
 }
 
-Expected<std::unique_ptr<HttpClient>> HttpClient::direct(const std::string& server,
-                                                         const std::string& token) {
+SenderHandle HttpClient::direct(const std::string& server, const std::string& token) {
   HttpClientConfig config;
   config.server = server;
   config.token = token;

@@ -2,27 +2,36 @@
 #include <algorithm>
 
 #include "wavefront/client_factory.h"
+#include "wavefront/line_reader.h"
 
 namespace wavefront {
 
-MultiSender::MultiSender(std::vector<Endpoint> endpoints) : endpoints_(std::move(endpoints)) {}
+namespace {
+
+// The endpoints' shared format settings (make_sender gives every endpoint the same ones).
+FormatOptions options_of(const std::vector<MultiSender::Endpoint>& endpoints) {
+  return endpoints.empty() ? default_format_options() : endpoints.front().sender->format_options();
+}
+
+Status event_line_as_json(std::string_view line, const FormatOptions& options, std::string& out) {
+  LineReaderOptions reader_options;
+  reader_options.format = options;
+  LineReader reader(reader_options);
+  if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+  if (Status status = reader.read(line, LineKind::event); !status.ok()) return status;
+  const ParsedLine& event = reader.parsed();
+  Status status = format_event_json(out, event.name, event.start_ms, event.end_ms, event.source, event.tags,
+                                    event.event_tags, options);
+  if (status.ok()) out += '\n';
+  return status;
+}
+
+}  // namespace
+
+MultiSender::MultiSender(std::vector<Endpoint> endpoints)
+    : Sender(options_of(endpoints), false), endpoints_(std::move(endpoints)) {}
 
 MultiSender::~MultiSender() = default;  // each endpoint closes itself
-
-template <class Call>
-Status MultiSender::each(Call&& call) {
-  Status first_failure;
-  std::string failures;
-  for (Endpoint& endpoint : endpoints_) {
-    Status status = call(*endpoint.sender);
-    if (status.ok()) continue;
-    if (!failures.empty()) failures += "; ";
-    failures += endpoint.name + ": " + std::string(error_code_name(status.code())) + ": " + status.message();
-    if (first_failure.ok()) first_failure = std::move(status);
-  }
-  if (first_failure.ok()) return first_failure;
-  return Status(first_failure.code(), failures);
-}
 
 template <class Call>
 FlushResult MultiSender::each_until(std::chrono::milliseconds timeout, Call&& call) {
@@ -43,38 +52,30 @@ FlushResult MultiSender::each_until(std::chrono::milliseconds timeout, Call&& ca
   return combined;
 }
 
-Status MultiSender::send_metric(std::string_view name, double value, Timestamp timestamp,
-                                std::string_view source, Tags tags) {
-  return each([&](Sender& sender) { return sender.send_metric(name, value, timestamp, source, tags); });
-}
-
-Status MultiSender::send_delta_counter(std::string_view name, double value, Timestamp timestamp,
-                                       std::string_view source, Tags tags) {
-  return each(
-      [&](Sender& sender) { return sender.send_delta_counter(name, value, timestamp, source, tags); });
-}
-
-Status MultiSender::send_distribution(std::string_view name, Centroids centroids,
-                                      GranularitySet granularities, Timestamp timestamp,
-                                      std::string_view source, Tags tags) {
-  return each([&](Sender& sender) {
-    return sender.send_distribution(name, centroids, granularities, timestamp, source, tags);
-  });
-}
-
-Status MultiSender::send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
-                              std::string_view source, std::string_view trace_id, std::string_view span_id,
-                              Strings parents, Strings follows_from, Tags tags, SpanLogs span_logs) {
-  return each([&](Sender& sender) {
-    return sender.send_span(name, start_ms, duration_ms, source, trace_id, span_id, parents, follows_from,
-                            tags, span_logs);
-  });
-}
-
-Status MultiSender::send_event(std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
-                               std::string_view source, Tags annotations, Strings tags) {
-  return each(
-      [&](Sender& sender) { return sender.send_event(name, start_ms, end_ms, source, annotations, tags); });
+// Hands each endpoint the lines formatted once here. Succeeds when every endpoint accepted them;
+// otherwise the Status names each endpoint that did not, and why.
+Status MultiSender::submit(const FormattedLines& lines) {
+  Status first_failure;
+  std::string failures;
+  for (Endpoint& endpoint : endpoints_) {
+    Status status;
+    if (lines.type == DataType::event && !lines.lines.empty() && endpoint.sender->events_as_json()) {
+      // Direct ingestion takes events as JSON: the @Event line formatted here, read back and written
+      // as the JSON object (events are rare; the other data types go through as they are).
+      std::string json;
+      status = event_line_as_json(lines.lines, format_options(), json);
+      status = submit_to(*endpoint.sender, status.ok() ? FormattedLines{lines.type, json, 1, Status()}
+                                                       : FormattedLines{lines.type, {}, 0, status});
+    } else {
+      status = submit_to(*endpoint.sender, lines);
+    }
+    if (status.ok()) continue;
+    if (!failures.empty()) failures += "; ";
+    failures += endpoint.name + ": " + std::string(error_code_name(status.code())) + ": " + status.message();
+    if (first_failure.ok()) first_failure = std::move(status);
+  }
+  if (first_failure.ok()) return first_failure;
+  return Status(first_failure.code(), failures);
 }
 
 FlushResult MultiSender::flush(std::chrono::milliseconds timeout) {

@@ -37,9 +37,15 @@ Status validate(const ProxyClientConfig& config) {
 transport::TcpTransportConfig transport_config(const ProxyClientConfig& config) {
   transport::TcpTransportConfig tcp;
   tcp.host = config.host;
-  tcp.ports = {config.metrics_port, config.distribution_port, config.tracing_port, config.tracing_port,
-               config.event_port ? config.event_port : config.metrics_port};
-  tcp.port_setting_names = {"metrics_port", "distribution_port", "tracing_port", "tracing_port",
+  // A port left unset is the metrics (push) port, which a proxy accepts every data type on: nothing
+  // is dropped for want of a port unless metrics_port itself is unset.
+  const auto or_metrics = [&](std::optional<std::uint16_t> port) {
+    return port ? port : config.metrics_port;
+  };
+  tcp.ports = {config.metrics_port, or_metrics(config.distribution_port), or_metrics(config.tracing_port),
+               or_metrics(config.tracing_port), or_metrics(config.event_port)};
+  tcp.port_setting_names = {"metrics_port", "distribution_port (or metrics_port)",
+                            "tracing_port (or metrics_port)", "tracing_port (or metrics_port)",
                             "event_port (or metrics_port)"};
   tcp.connect_timeout = config.connect_timeout;
   tcp.write_timeout = config.write_timeout;
@@ -53,7 +59,7 @@ transport::TcpTransportConfig transport_config(const ProxyClientConfig& config) 
 
 }  // namespace
 
-Expected<std::unique_ptr<ProxyClient>> ProxyClient::create(const ProxyClientConfig& config) {
+SenderHandle ProxyClient::create(const ProxyClientConfig& config) {
   if (Status status = validate(config); !status.ok()) return status;
   // Made again in a child of fork() (core_handle.h), with the child's pid.
   auto make_core = [config] {
@@ -64,7 +70,8 @@ Expected<std::unique_ptr<ProxyClient>> ProxyClient::create(const ProxyClientConf
           return std::make_unique<transport::TcpTransport>(transport_config(config), log);
         });
   };
-  return std::unique_ptr<ProxyClient>(new ProxyClient(std::make_unique<client::CoreHandle>(make_core)));
+  return SenderHandle(
+      std::unique_ptr<Sender>(new ProxyClient(std::make_unique<client::CoreHandle>(make_core))));
 }
 
 }  // namespace wavefront

@@ -9,39 +9,14 @@
 
 namespace wavefront {
 
-QueuedSender::QueuedSender(std::unique_ptr<client::CoreHandle> handle) : handle_(std::move(handle)) {}
+QueuedSender::QueuedSender(std::unique_ptr<client::CoreHandle> handle)
+    : Sender(handle->core().format_options(), handle->core().events_as_json()), handle_(std::move(handle)) {}
 
 QueuedSender::~QueuedSender() = default;  // the handle closes the core with close_timeout
 
 client::SenderCore& QueuedSender::core() { return handle_->core(); }
 
-Status QueuedSender::send_metric(std::string_view name, double value, Timestamp timestamp,
-                                 std::string_view source, Tags tags) {
-  return core().send_metric(name, value, timestamp, source, tags);
-}
-
-Status QueuedSender::send_delta_counter(std::string_view name, double value, Timestamp timestamp,
-                                        std::string_view source, Tags tags) {
-  return core().send_delta_counter(name, value, timestamp, source, tags);
-}
-
-Status QueuedSender::send_distribution(std::string_view name, Centroids centroids,
-                                       GranularitySet granularities, Timestamp timestamp,
-                                       std::string_view source, Tags tags) {
-  return core().send_distribution(name, centroids, granularities, timestamp, source, tags);
-}
-
-Status QueuedSender::send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
-                               std::string_view source, std::string_view trace_id, std::string_view span_id,
-                               Strings parents, Strings follows_from, Tags tags, SpanLogs span_logs) {
-  return core().send_span(name, start_ms, duration_ms, source, trace_id, span_id, parents, follows_from, tags,
-                          span_logs);
-}
-
-Status QueuedSender::send_event(std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
-                                std::string_view source, Tags annotations, Strings tags) {
-  return core().send_event(name, start_ms, end_ms, source, annotations, tags);
-}
+Status QueuedSender::submit(const FormattedLines& lines) { return core().submit(lines); }
 
 FlushResult QueuedSender::flush(std::chrono::milliseconds timeout) { return core().flush(timeout); }
 FlushResult QueuedSender::close(std::chrono::milliseconds timeout) { return core().close(timeout); }

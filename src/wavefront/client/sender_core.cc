@@ -17,10 +17,6 @@ constexpr auto kFlusherMaxSleep = Milliseconds(100);  // re-check the (possibly 
 constexpr auto kCloseSlack = Milliseconds(100);
 constexpr std::size_t kMaxStagingBytes = std::size_t{64} * 1024 * 1024;
 
-// Reused by every send on this thread: formatting allocates nothing once warm.
-thread_local std::string t_lines;
-thread_local std::string t_span_logs;
-
 std::array<internal::Backoff, kDataTypeCount> make_backoffs(const SenderConfig& config) {
   const auto seed = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
   const auto make = [&](std::uint64_t index) {
@@ -33,10 +29,6 @@ queue::QueueBounds bounds_of(const SenderConfig& config) {
   return queue::QueueBounds{config.max_queue_items, config.max_queue_bytes, config.batch_items,
                             config.batch_bytes,     config.overflow_policy, config.block_timeout,
                             config.staging_bytes};
-}
-
-std::size_t count_lines(const std::string& lines) {
-  return static_cast<std::size_t>(std::count(lines.begin(), lines.end(), '\n'));
 }
 
 Status out_of_range(const char* field, const std::string& rule) {
@@ -74,7 +66,8 @@ Status validate_sender_config(const SenderConfig& config) {
 
 SenderCore::SenderCore(const SenderConfig& config, ClientIdentity identity,
                        const TransportFactory& make_transport)
-    : config_(config),
+    : Sender(config.format, identity.events_as_json),
+      config_(config),
       identity_(std::move(identity)),
       clock_(config.clock ? config.clock : Clock::system()),
       log_(config.logger, clock_, config.log_interval),
@@ -96,12 +89,22 @@ SenderCore::~SenderCore() {
 
 Status SenderCore::refuse_unrouted(DataType type, std::size_t items) {
   queue_for(type).count_dropped_unqueued(items, DropReason::not_configured);
-  return Status(ErrorCode::not_configured, transport_->route_hint(type));
+  Status status(ErrorCode::not_configured, transport_->route_hint(type));
+  log_.log(LogLevel::warning, internal::LogKind::data_dropped,
+           [&] { return "dropping " + std::string(data_type_name(type)) + ": " + status.message(); });
+  return status;
 }
 
-Status SenderCore::enqueue(DataType type, const std::string& lines) {
+Status SenderCore::submit(const FormattedLines& lines) {
+  if (!lines.status.ok()) {
+    queue_for(lines.type).count_invalid();
+    return lines.status;
+  }
+  return enqueue(lines.type, lines.lines, lines.items);
+}
+
+Status SenderCore::enqueue(DataType type, std::string_view lines, std::size_t items) {
   if (lines.empty()) return Status();  // a zero delta: valid, nothing to send
-  const std::size_t items = type == DataType::metric ? 1 : count_lines(lines);
   if (!transport_->routes(type)) return refuse_unrouted(type, items);
   bool batch_ready = false;
   Status status = queue_for(type).push(lines, items, *clock_, batch_ready);
@@ -122,64 +125,6 @@ void SenderCore::wake_flusher() {
   wake_.notify_one();
 }
 
-Status SenderCore::accept_formatted(DataType type, Status format_status) {
-  if (!format_status.ok()) {
-    queue_for(type).count_invalid();
-    return format_status;
-  }
-  return enqueue(type, t_lines);
-}
-
-Status SenderCore::send_metric(std::string_view name, double value, Timestamp timestamp,
-                               std::string_view source, Tags tags) {
-  t_lines.clear();
-  return accept_formatted(DataType::metric,
-                          format_metric(t_lines, name, value, timestamp, source, tags, config_.format));
-}
-
-Status SenderCore::send_delta_counter(std::string_view name, double value, Timestamp timestamp,
-                                      std::string_view source, Tags tags) {
-  t_lines.clear();
-  return accept_formatted(
-      DataType::metric, format_delta_counter(t_lines, name, value, timestamp, source, tags, config_.format));
-}
-
-Status SenderCore::send_distribution(std::string_view name, Centroids centroids, GranularitySet granularities,
-                                     Timestamp timestamp, std::string_view source, Tags tags) {
-  t_lines.clear();
-  return accept_formatted(
-      DataType::distribution,
-      format_distribution(t_lines, name, centroids, granularities, timestamp, source, tags, config_.format));
-}
-
-Status SenderCore::send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
-                             std::string_view source, std::string_view trace_id, std::string_view span_id,
-                             Strings parents, Strings follows_from, Tags tags, SpanLogs span_logs) {
-  t_lines.clear();
-  t_span_logs.clear();
-  Status status = format_span(t_lines, t_span_logs, name, start_ms, duration_ms, source, trace_id, span_id,
-                              parents, follows_from, tags, span_logs, config_.format);
-  if (!status.ok()) {
-    queue_for(DataType::span).count_invalid();
-    if (!span_logs.empty()) queue_for(DataType::span_log).count_invalid();
-    return status;
-  }
-  Status span_status = enqueue(DataType::span, t_lines);
-  Status logs_status = enqueue(DataType::span_log, t_span_logs);
-  return span_status.ok() ? logs_status : span_status;
-}
-
-Status SenderCore::send_event(std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
-                              std::string_view source, Tags annotations, Strings tags) {
-  t_lines.clear();
-  Status status =
-      identity_.events_as_json
-          ? format_event_json(t_lines, name, start_ms, end_ms, source, annotations, tags, config_.format)
-          : format_event(t_lines, name, start_ms, end_ms, source, annotations, tags, config_.format);
-  if (status.ok() && identity_.events_as_json) t_lines += '\n';  // JSON escapes newlines: one object per line
-  return accept_formatted(DataType::event, std::move(status));
-}
-
 Status SenderCore::send_series(const SeriesLine& line, double value, Timestamp timestamp) {
   const bool delta = line.kind == SeriesKind::delta_counter;
   if (!std::isfinite(value) || (delta && value < 0)) {
@@ -190,17 +135,18 @@ Status SenderCore::send_series(const SeriesLine& line, double value, Timestamp t
                   "delta counter series has a negative value; deltas must not be negative");
   }
   if (delta && value == 0) return Status();  // valid, nothing to send
-  t_lines.clear();
-  t_lines.append(line.before_value);
-  format::append_double(t_lines, value);
+  thread_local std::string t_series;         // reused: a series send allocates nothing once warm
+  t_series.clear();
+  t_series.append(line.before_value);
+  format::append_double(t_series, value);
   if (timestamp.has_value()) {
-    if (Status status = format::append_timestamp(t_lines, timestamp, "timestamp"); !status.ok()) {
+    if (Status status = format::append_timestamp(t_series, timestamp, "timestamp"); !status.ok()) {
       queue_for(DataType::metric).count_invalid();
       return status;
     }
   }
-  t_lines.append(line.after_timestamp);
-  return enqueue(DataType::metric, t_lines);
+  t_series.append(line.after_timestamp);
+  return enqueue(DataType::metric, t_series, 1);
 }
 
 FlushResult SenderCore::flush(Milliseconds timeout) {

@@ -1,10 +1,10 @@
 // The engine behind every client: formats on the caller's thread, queues per data type, and runs
 // the one flusher thread that hands batches to a transport (private).
 //
-// Data flow: send_*() -> format into a thread-local buffer -> LineQueue::push (short lock) ->
-// flusher thread: take batch -> Transport::deliver -> LineQueue::complete (delivered, dropped, or
-// back to the front for a retry after backoff). flush() and close() wait on the queues' finished
-// counters. The flusher also reports the self-metrics.
+// Data flow: Sender's send_*() formats into a thread-local buffer -> submit() -> LineQueue::push (short lock)
+// -> flusher thread: take batch -> Transport::deliver -> LineQueue::complete (delivered, dropped, or back to
+// the front for a retry after backoff). flush() and close() wait on the queues' finished counters. The
+// flusher also reports the self-metrics.
 //
 // Thread-safety: send_*, flush, close, stats and failure_count may be called from any thread.
 #pragma once
@@ -56,21 +56,11 @@ class SenderCore final : public Sender {
   SenderCore(const SenderCore&) = delete;
   SenderCore& operator=(const SenderCore&) = delete;
 
-  Status send_metric(std::string_view name, double value, Timestamp timestamp, std::string_view source,
-                     Tags tags) override;
-  Status send_delta_counter(std::string_view name, double value, Timestamp timestamp, std::string_view source,
-                            Tags tags) override;
-  Status send_distribution(std::string_view name, Centroids centroids, GranularitySet granularities,
-                           Timestamp timestamp, std::string_view source, Tags tags) override;
-  Status send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
-                   std::string_view source, std::string_view trace_id, std::string_view span_id,
-                   Strings parents, Strings follows_from, Tags tags, SpanLogs span_logs) override;
-  Status send_event(std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
-                    std::string_view source, Tags annotations, Strings tags) override;
+  // The lines of one typed send (sender.h): counted as invalid when refused, else queued.
+  Status submit(const FormattedLines& lines) override;
   // One point of a pre-registered series: checks value and timestamp, writes them between the
   // series' formatted parts and queues the line.
   Status send_series(const SeriesLine& line, double value, Timestamp timestamp);
-  const FormatOptions& format_options() const { return config_.format; }
   FlushResult flush(std::chrono::milliseconds timeout) override;
   // Safe from any number of threads at once: the first caller stops the flusher; the others wait for
   // it until their own deadline (an earlier deadline also shortens the close under way) and return
@@ -88,9 +78,7 @@ class SenderCore final : public Sender {
  private:
   queue::LineQueue& queue_for(DataType type) { return *queues_[static_cast<std::size_t>(type)]; }
   Status refuse_unrouted(DataType type, std::size_t items);
-  Status enqueue(DataType type, const std::string& lines);
-  // Counts a refused format as invalid, or queues the lines it wrote into this thread's buffer.
-  Status accept_formatted(DataType type, Status format_status);
+  Status enqueue(DataType type, std::string_view lines, std::size_t items);
   void wake_flusher();
   void run();
   void drain(DataType type, bool include_open);

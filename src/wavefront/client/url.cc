@@ -1,5 +1,7 @@
 // Parsing sender URLs; see include/wavefront/client_factory.h.
+#include <algorithm>
 #include <charconv>
+#include <optional>
 #include <string>
 
 #include "wavefront/client_factory.h"
@@ -22,8 +24,62 @@ std::string SenderUrl::redacted() const {
   const std::string prefix =
       kind == Kind::direct_https ? "https://" : (kind == Kind::proxy_tcp ? "tcp://" : "http://");
   const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  return prefix + (token.empty() ? "" : "***@") + shown_host + ":" + std::to_string(port);
+  std::string shown = prefix + (token.empty() ? "" : "***@") + shown_host + ":" + std::to_string(port);
+  const std::pair<const char*, std::optional<std::uint16_t>> ports[] = {
+      {"distribution_port", distribution_port}, {"tracing_port", tracing_port}, {"event_port", event_port}};
+  char separator = '?';
+  for (const auto& [name, value] : ports) {
+    if (!value) continue;
+    shown += separator + std::string(name) + "=" + std::to_string(*value);
+    separator = '&';
+  }
+  return shown;
 }
+
+namespace {
+
+Status parse_port(std::string_view shown, std::string_view what, std::string_view text, std::uint16_t& port) {
+  unsigned value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value == 0 || value > 65535) {
+    return bad_url(shown,
+                   std::string(what) + " \"" + std::string(text) + "\" is not a number from 1 to 65535");
+  }
+  port = static_cast<std::uint16_t>(value);
+  return Status();
+}
+
+// tcp:// only: `?distribution_port=N&tracing_port=N&event_port=N`, each at most once.
+Status parse_ports_query(std::string_view shown, std::string_view query, SenderUrl& parsed) {
+  while (!query.empty()) {
+    const std::size_t amp = std::min(query.find('&'), query.size());
+    const std::string_view item = query.substr(0, amp);
+    query = amp < query.size() ? query.substr(amp + 1) : std::string_view();
+    const std::size_t equals = item.find('=');
+    const std::string_view name = item.substr(0, equals);
+    std::optional<std::uint16_t>* target = nullptr;
+    if (name == "distribution_port") target = &parsed.distribution_port;
+    if (name == "tracing_port") target = &parsed.tracing_port;
+    if (name == "event_port") target = &parsed.event_port;
+    if (target == nullptr) {
+      return bad_url(shown, "unknown parameter \"" + std::string(name) +
+                                "\"; tcp:// takes distribution_port, tracing_port and event_port");
+    }
+    if (parsed.kind != SenderUrl::Kind::proxy_tcp) {
+      return bad_url(shown, "parameter \"" + std::string(name) +
+                                "\" is for tcp:// only (over HTTP every data type goes to the one port)");
+    }
+    if (target->has_value()) return bad_url(shown, "parameter \"" + std::string(name) + "\" is given twice");
+    std::uint16_t port = 0;
+    const std::string_view value =
+        equals == std::string_view::npos ? std::string_view() : item.substr(equals + 1);
+    if (Status status = parse_port(shown, name, value, port); !status.ok()) return status;
+    *target = port;
+  }
+  return Status();
+}
+
+}  // namespace
 
 Expected<SenderUrl> parse_sender_url(std::string_view url) {
   SenderUrl parsed;
@@ -58,6 +114,11 @@ Expected<SenderUrl> parse_sender_url(std::string_view url) {
   }
   parsed.scheme = std::string(scheme);
   std::string_view rest = url.substr(scheme_end + 3);
+  std::string_view query;
+  if (const std::size_t question = rest.find('?'); question != std::string_view::npos) {
+    query = rest.substr(question + 1);
+    rest = rest.substr(0, question);
+  }
   const std::size_t path_start = rest.find('/');
   if (path_start != std::string_view::npos) {
     if (rest.substr(path_start) != "/")
@@ -101,13 +162,9 @@ Expected<SenderUrl> parse_sender_url(std::string_view url) {
   }
   parsed.port = default_port;
   if (!port_text.empty()) {
-    unsigned value = 0;
-    const auto [end, error] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
-    if (error != std::errc() || end != port_text.data() + port_text.size() || value == 0 || value > 65535) {
-      return bad_url(shown, "the port \"" + std::string(port_text) + "\" is not a number from 1 to 65535");
-    }
-    parsed.port = static_cast<std::uint16_t>(value);
+    if (Status status = parse_port(shown, "the port", port_text, parsed.port); !status.ok()) return status;
   }
+  if (Status status = parse_ports_query(shown, query, parsed); !status.ok()) return status;
   return parsed;
 }
 
