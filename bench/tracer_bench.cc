@@ -89,7 +89,7 @@ wavefront::SpanContext parent_context() {
   return parent;  // no decision: the tracer's sampler decides
 }
 
-void check_spans(benchmark::State& state, wavefront::ProxyClient& client, std::uint64_t expected) {
+void check_spans(benchmark::State& state, wavefront::Sender& client, std::uint64_t expected) {
   const wavefront::FlushResult flushed = client.flush(kDrainTimeout);
   const wavefront::TypeStats stats = client.stats()[wavefront::DataType::span];
   if (!flushed.ok() || stats.invalid != 0 || stats.dropped != 0 || stats.accepted != expected) {

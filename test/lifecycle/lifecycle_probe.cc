@@ -47,7 +47,7 @@ std::unique_ptr<Sender> open_sender(const std::string& url,
     std::fprintf(stderr, "make_sender: %s\n", sender.status().message().c_str());
     std::_Exit(2);
   }
-  return std::move(*sender);
+  return sender.release();
 }
 
 void send_points(Sender& sender, const std::string& role, int count) {
