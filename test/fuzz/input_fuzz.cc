@@ -126,9 +126,10 @@ Events pull_gzip_file(const std::string& compressed, std::size_t max_line, std::
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
   if (size < kParameterBytes) return 0;
-  const std::size_t chunk = std::size_t{bytes[0] % 64} + 1;
-  const std::size_t max_line = bytes[1] < 128 ? std::size_t{bytes[1] % 32} + 1 : std::size_t{1} << 20;
-  const std::size_t buffer_bytes = std::size_t{bytes[2] % 48} + 1;
+  const std::size_t chunk = static_cast<std::size_t>(bytes[0] % 64) + 1;
+  const std::size_t max_line =
+      bytes[1] < 128 ? static_cast<std::size_t>(bytes[1] % 32) + 1 : std::size_t{1} << 20;
+  const std::size_t buffer_bytes = static_cast<std::size_t>(bytes[2] % 48) + 1;
   const bool two_members = (bytes[2] & 1) != 0;
   const std::string_view data(reinterpret_cast<const char*>(bytes) + kParameterBytes, size - kParameterBytes);
 
