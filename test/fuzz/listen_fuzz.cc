@@ -27,6 +27,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -220,6 +221,23 @@ bool gzip_order_dependent(std::string_view replies) {
          replies.find("corrupt gzip body") != std::string_view::npos;
 }
 
+// A 400 answer's text names the first fault the parser met, which can depend on where the input was
+// cut (a chunk line's lone CR or bare LF, a byte after chunk data): both cuts must refuse with 400 and
+// close, but the reason may differ. Everything else in the answers must be the same.
+std::string without_400_reasons(std::string replies) {
+  static constexpr std::string_view kStatus = "HTTP/1.1 400 Bad Request\r\n";
+  static constexpr std::string_view kLength = "Content-Length: ";
+  for (std::size_t at = replies.find(kStatus); at != std::string::npos; at = replies.find(kStatus, at + 1)) {
+    const std::size_t length_at = replies.find(kLength, at);
+    const std::size_t head_end = replies.find("\r\n\r\n", at);
+    if (length_at == std::string::npos || head_end == std::string::npos || length_at > head_end) break;
+    const std::size_t body_bytes = std::strtoul(replies.c_str() + length_at + kLength.size(), nullptr, 10);
+    const std::size_t end = std::min(replies.size(), head_end + 4 + body_bytes);
+    replies.replace(at, end - at, "HTTP/1.1 400 (reason depends on the cut)\n");
+  }
+  return replies;
+}
+
 void fuzz_session(const std::uint8_t* parameters, std::string_view data) {
   wfreceiver::ReceiverOptions options;
   const std::uint8_t flags = parameters[1];
@@ -249,8 +267,11 @@ void fuzz_session(const std::uint8_t* parameters, std::string_view data) {
   check_answers(whole.replies);
   check_output(whole.output);
   if (gzip_order_dependent(chunked.replies) || gzip_order_dependent(whole.replies)) return;
-  if (chunked.replies != whole.replies || chunked.output != whole.output ||
-      !same_stats(chunked.stats, whole.stats)) {
+  if (without_400_reasons(chunked.replies) != without_400_reasons(whole.replies) ||
+      chunked.output != whole.output || !same_stats(chunked.stats, whole.stats)) {
+    std::fprintf(stderr, "chunked replies:\n%s\nwhole replies:\n%s\nchunked output:\n%s\nwhole output:\n%s\n",
+                 chunked.replies.c_str(), whole.replies.c_str(), chunked.output.c_str(),
+                 whole.output.c_str());
     std::abort();
   }
 }

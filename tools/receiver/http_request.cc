@@ -326,6 +326,22 @@ HttpRequestParser::Result HttpRequestParser::parse_head(std::string_view input) 
   return Result{Step::head, used, {}};
 }
 
+namespace {
+
+// True when the chunk-size line or trailer at the start of `buffer` (after the CRLF that ends chunk
+// data, if there) holds a LF not preceded by CR before its first CRLF and before any CR not followed by
+// LF (which Beast refuses itself, as it does when the line comes in pieces).
+bool bare_lf_before_crlf(std::string_view buffer) {
+  if (buffer.substr(0, 2) == "\r\n") buffer.remove_prefix(2);
+  for (std::size_t i = 0; i < buffer.size(); ++i) {
+    if (buffer[i] == '\n') return true;
+    if (buffer[i] == '\r') return false;  // a CRLF ends the line; a lone CR is Beast's to refuse
+  }
+  return false;
+}
+
+}  // namespace
+
 HttpRequestParser::Result HttpRequestParser::parse_body(std::string_view input) {
   Beast& beast = **beast_;
   if (beast.is_done()) {
@@ -371,6 +387,9 @@ HttpRequestParser::Result HttpRequestParser::parse_body(std::string_view input) 
     return Result{Step::need_more, appended, {}};
   }
   if (ec) {
+    // Cut into pieces, a line ended by a bare LF is refused above before Beast sees its CRLF-ended
+    // successor; refuse it the same way when it arrives whole, so the answer does not depend on the cut.
+    if (bare_lf_before_crlf(buffer)) return fail(400, "chunk line not ended by CRLF", appended);
     beast.explain(ec, limits_.max_head_bytes, {});
     return fail_beast(carried == 0 ? parsed : appended);
   }
