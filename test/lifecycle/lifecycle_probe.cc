@@ -114,7 +114,8 @@ int close_race(const std::string& url, int count) {
   // closed, that close is under way, and the destructor must wait for it, not free what it uses.
   auto sender = open_sender(url);
   send_points(*sender, "race", count);
-  std::thread closer([&] { sender->close(2s); });
+  Sender* const closing = sender.get();  // the thread must not read `sender` while it is reset
+  std::thread closer([closing] { closing->close(2s); });
   while (sender->send_metric("race.probe", 1, std::nullopt, "probe", {}).code() !=
          wavefront::ErrorCode::closed) {
     std::this_thread::yield();

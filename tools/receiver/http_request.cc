@@ -19,6 +19,7 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
+#include <charconv>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -163,7 +164,7 @@ class HttpRequestParser::Beast final : public http::basic_parser<true> {
         if (equals_ignore_case(option, "keep-alive")) connection_keep_alive_ = true;
       });
     } else if (equals_ignore_case(name, "content-length")) {
-      request_.content_length = content_length_value();
+      request_.content_length = content_length_value(value);
     } else if (equals_ignore_case(name, "transfer-encoding")) {
       // Beast accepts any coding list ending in chunked; the receiver decodes no other transfer coding.
       if (!equals_ignore_case(value, "chunked")) {
@@ -183,11 +184,13 @@ class HttpRequestParser::Beast final : public http::basic_parser<true> {
     }
   }
 
-  std::optional<std::uint64_t> content_length_value() const {
-    // Beast has checked and recorded it (conflicting values are its bad_content_length).
-    const boost::optional<std::uint64_t> length = content_length();
-    if (!length) return std::nullopt;
-    return *length;
+  static std::optional<std::uint64_t> content_length_value(std::string_view value) {
+    // Beast has checked the value before this callback (conflicting values are its bad_content_length);
+    // its content_length() may only be asked once the whole head is read, so read the digits here.
+    std::uint64_t length = 0;
+    const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), length);
+    if (error != std::errc() || end == value.data()) return std::nullopt;
+    return length;
   }
 
   void on_header_impl(boost::beast::error_code&) override {

@@ -335,7 +335,7 @@ Status LineQueue::push(std::string_view lines, std::size_t items, const Clock& c
 
 Status LineQueue::push_staged(Stage& stage, std::string_view lines, std::size_t items, const Clock& clock,
                               bool& batch_ready) {
-  if (closed_flag_.load(std::memory_order_relaxed)) {
+  if (closed_flag_.load(std::memory_order_acquire)) {
     count_stage_drop(stage, items, DropReason::closed);
     return closed_status();
   }
@@ -543,7 +543,7 @@ void LineQueue::drop_everything(DropReason reason) {
 void LineQueue::close() {
   std::lock_guard<std::mutex> lock(mutex_);
   closed_ = true;
-  closed_flag_.store(true, std::memory_order_relaxed);
+  closed_flag_.store(true, std::memory_order_release);
   room_available_.notify_all();
 }
 
