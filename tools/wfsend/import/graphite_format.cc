@@ -20,27 +20,16 @@ using wavefront::ErrorCode;
 class GraphiteImport final : public TextLineImport {
  protected:
   void import_line(std::string_view line) override {
-    std::size_t starts[4] = {0, 0, 0, 0};
-    std::string_view words[4];
-    std::size_t count = 0;
-    std::size_t at = 0;
-    while (at < line.size()) {
-      while (at < line.size() && (line[at] == ' ' || line[at] == '\t')) ++at;
-      if (at >= line.size()) break;
-      const std::size_t start = at;
-      while (at < line.size() && line[at] != ' ' && line[at] != '\t') ++at;
-      if (count == 3) {
-        refuse(start + 1, ErrorCode::malformed_line, "unexpected text after the timestamp");
-        return;
-      }
-      starts[count] = start;
-      words[count++] = line.substr(start, at - start);
+    split_words(line, words_);
+    if (words_.size() > 3) {
+      refuse(words_[3].offset + 1, ErrorCode::malformed_line, "unexpected text after the timestamp");
+      return;
     }
-    if (count < 2) {
+    if (words_.size() < 2) {
       refuse(line.size() + 1, ErrorCode::malformed_line, "expected: path value timestamp");
       return;
     }
-    std::string_view path = words[0];
+    std::string_view path = words_[0].text;
     tags_.clear();
     if (const std::size_t semicolon = path.find(';'); semicolon != std::string_view::npos) {
       std::size_t tag_at = semicolon + 1;
@@ -48,34 +37,29 @@ class GraphiteImport final : public TextLineImport {
         std::size_t end = path.find(';', tag_at);
         if (end == std::string_view::npos) end = path.size();
         const std::string_view tag = path.substr(tag_at, end - tag_at);
-        const std::size_t equals = tag.find('=');
-        if (equals == std::string_view::npos || equals == 0 || equals + 1 == tag.size()) {
-          refuse(starts[0] + tag_at + 1, ErrorCode::malformed_line,
-                 "tag \"" + std::string(tag) + "\" is not key=value");
-          return;
-        }
-        tags_.emplace_back(std::string(tag.substr(0, equals)), std::string(tag.substr(equals + 1)));
+        if (!add_tag(tag, words_[0].offset + tag_at + 1, "key=value", tags_)) return;
         tag_at = end + 1;
       }
       path = path.substr(0, semicolon);
     }
     wavefront::Timestamp timestamp;
-    if (count == 3 && words[2] != "-1") {
+    if (words_.size() == 3 && words_[2].text != "-1") {
       std::int64_t seconds = 0;
-      if (!parse_integer(words[2], seconds)) {
-        refuse(starts[2] + 1, ErrorCode::invalid_timestamp,
-               "timestamp \"" + std::string(words[2]) + "\" is not an integer of epoch seconds");
+      if (!parse_integer(words_[2].text, seconds)) {
+        refuse(words_[2].offset + 1, ErrorCode::invalid_timestamp,
+               "timestamp \"" + std::string(words_[2].text) + "\" is not an integer of epoch seconds");
         return;
       }
       timestamp = wavefront::Timestamp::from_seconds(seconds);
     }
     double value = 0;
-    if (!parse_value(words[1], starts[1] + 1, "value", value)) return;
+    if (!parse_value(words_[1].text, words_[1].offset + 1, "value", value)) return;
     const std::string source = take_source(tags_);
-    send(path, value, timestamp, source, tags_, starts[0] + 1);
+    send(path, value, timestamp, source, tags_, words_[0].offset + 1);
   }
 
  private:
+  std::vector<Word> words_;
   std::vector<std::pair<std::string, std::string>> tags_;
 };
 

@@ -20,18 +20,10 @@ using wavefront::ErrorCode;
 class OpenTsdbImport final : public TextLineImport {
  protected:
   void import_line(std::string_view line) override {
-    words_.clear();
-    std::size_t at = 0;
-    while (at < line.size()) {
-      while (at < line.size() && (line[at] == ' ' || line[at] == '\t')) ++at;
-      if (at >= line.size()) break;
-      const std::size_t start = at;
-      while (at < line.size() && line[at] != ' ' && line[at] != '\t') ++at;
-      words_.emplace_back(start, line.substr(start, at - start));
-    }
-    if (words_[0].second != "put") {
-      refuse(words_[0].first + 1, ErrorCode::malformed_line,
-             "only put lines are imported, not \"" + std::string(words_[0].second) + "\"");
+    split_words(line, words_);
+    if (words_[0].text != "put") {
+      refuse(words_[0].offset + 1, ErrorCode::malformed_line,
+             "only put lines are imported, not \"" + std::string(words_[0].text) + "\"");
       return;
     }
     if (words_.size() < 4) {
@@ -41,19 +33,12 @@ class OpenTsdbImport final : public TextLineImport {
     }
     tags_.clear();
     for (std::size_t index = 4; index < words_.size(); ++index) {
-      const std::string_view tag = words_[index].second;
-      const std::size_t equals = tag.find('=');
-      if (equals == std::string_view::npos || equals == 0 || equals + 1 == tag.size()) {
-        refuse(words_[index].first + 1, ErrorCode::malformed_line,
-               "tag \"" + std::string(tag) + "\" is not tagk=tagv");
-        return;
-      }
-      tags_.emplace_back(std::string(tag.substr(0, equals)), std::string(tag.substr(equals + 1)));
+      if (!add_tag(words_[index].text, words_[index].offset + 1, "tagk=tagv", tags_)) return;
     }
-    const std::string_view timestamp_text = words_[2].second;
+    const std::string_view timestamp_text = words_[2].text;
     std::int64_t count = 0;
     if (!parse_integer(timestamp_text, count) || count < 0) {
-      refuse(words_[2].first + 1, ErrorCode::invalid_timestamp,
+      refuse(words_[2].offset + 1, ErrorCode::invalid_timestamp,
              "timestamp \"" + std::string(timestamp_text) + "\" is not epoch seconds or milliseconds");
       return;
     }
@@ -61,13 +46,13 @@ class OpenTsdbImport final : public TextLineImport {
                                                ? wavefront::Timestamp::from_milliseconds(count)
                                                : wavefront::Timestamp::from_seconds(count);
     double value = 0;
-    if (!parse_value(words_[3].second, words_[3].first + 1, "value", value)) return;
+    if (!parse_value(words_[3].text, words_[3].offset + 1, "value", value)) return;
     const std::string source = take_source(tags_);
-    send(words_[1].second, value, timestamp, source, tags_, words_[1].first + 1);
+    send(words_[1].text, value, timestamp, source, tags_, words_[1].offset + 1);
   }
 
  private:
-  std::vector<std::pair<std::size_t, std::string_view>> words_;  // column offset, text
+  std::vector<Word> words_;
   std::vector<std::pair<std::string, std::string>> tags_;
 };
 

@@ -73,6 +73,30 @@ void TextLineImport::send(std::string_view name, double value, wavefront::Timest
   if (!status.ok()) context_->report(status, line_number_, column);
 }
 
+void TextLineImport::split_words(std::string_view line, std::vector<Word>& words) {
+  words.clear();
+  std::size_t at = 0;
+  while (at < line.size()) {
+    while (at < line.size() && (line[at] == ' ' || line[at] == '\t')) ++at;
+    if (at >= line.size()) break;
+    const std::size_t start = at;
+    while (at < line.size() && line[at] != ' ' && line[at] != '\t') ++at;
+    words.push_back(Word{start, line.substr(start, at - start)});
+  }
+}
+
+bool TextLineImport::add_tag(std::string_view text, std::size_t column, std::string_view shape,
+                             std::vector<std::pair<std::string, std::string>>& tags) {
+  const std::size_t equals = text.find('=');
+  if (equals == std::string_view::npos || equals == 0 || equals + 1 == text.size()) {
+    refuse(column, wavefront::ErrorCode::malformed_line,
+           "tag \"" + std::string(text) + "\" is not " + std::string(shape));
+    return false;
+  }
+  tags.emplace_back(std::string(text.substr(0, equals)), std::string(text.substr(equals + 1)));
+  return true;
+}
+
 std::string take_source(std::vector<std::pair<std::string, std::string>>& tags) {
   for (const char* key : {"source", "host"}) {
     const auto found =

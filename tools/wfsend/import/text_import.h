@@ -47,6 +47,19 @@ class TextLineImport : public Importer {
   void send(std::string_view name, double value, wavefront::Timestamp timestamp, std::string_view source,
             wavefront::Tags tags, std::size_t column);
 
+  // A word of a line split at blanks (graphite_format.cc, opentsdb_format.cc): its text and its
+  // 0-based byte offset in the line.
+  struct Word {
+    std::size_t offset = 0;
+    std::string_view text;
+  };
+  // Splits `line` at runs of spaces and tabs into `words` (cleared first).
+  static void split_words(std::string_view line, std::vector<Word>& words);
+  // Appends the tag `text` ("key=value", both sides non-empty) to `tags`; otherwise refuses it at the
+  // 1-based `column` as "tag "TEXT" is not SHAPE" and returns false.
+  bool add_tag(std::string_view text, std::size_t column, std::string_view shape,
+               std::vector<std::pair<std::string, std::string>>& tags);
+
  private:
   input::ByteSource* input_ = nullptr;
   ImportContext* context_ = nullptr;
