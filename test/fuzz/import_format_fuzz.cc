@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "fuzz_sink.h"
+#include "import_outcome.h"
 #include "input/byte_source.h"
 #include "wfsend/import/import_context.h"
 #include "wfsend/import/importer.h"
@@ -24,14 +25,6 @@
 #endif
 
 namespace {
-
-struct Outcome {
-  wfsend::import::ImportCounts counts;
-  std::uint64_t calls = 0;
-  std::uint64_t lines = 0;
-  std::uint64_t digest = 0;
-  std::string problems;
-};
 
 std::unique_ptr<wfsend::import::Importer> make_importer() {
   for (auto& format : wfsend::import::make_import_formats()) {
@@ -45,16 +38,13 @@ std::unique_ptr<wfsend::import::Importer> make_importer() {
   std::abort();
 }
 
-Outcome import_text(std::string_view text, std::size_t chunk) {
-  char* problem_text = nullptr;
-  std::size_t problem_size = 0;
-  std::FILE* problem_stream = open_memstream(&problem_text, &problem_size);
-  if (problem_stream == nullptr) std::abort();
-  Outcome outcome;
+wavefront::fuzzing::ImportOutcome import_text(std::string_view text, std::size_t chunk) {
+  wavefront::fuzzing::ProblemText problem_text;
+  wavefront::fuzzing::ImportOutcome outcome;
   {
     wavefront::fuzzing::CheckingSink sink;
     wfsend::import::Progress progress(false, nullptr, nullptr);
-    wfsend::import::ProblemLog problems("fuzz", problem_stream, 0, 0, &progress);
+    wfsend::import::ProblemLog problems("fuzz", problem_text.stream(), 0, 0, &progress);
     wfsend::import::ImportContext context(sink, problems, progress, wfsend::import::ValueMode::point,
                                           nullptr);
     wfsend::input::StringSource source{std::string(text), chunk};
@@ -64,14 +54,9 @@ Outcome import_text(std::string_view text, std::size_t chunk) {
     const wfsend::import::ImportCounts& counts = context.counts();
     if (counts.input_failed) std::abort();  // a string cannot fail to be read
     if (counts.sends != sink.calls || counts.invalid_by_library != sink.refused) std::abort();
-    outcome.counts = counts;
-    outcome.calls = sink.calls;
-    outcome.lines = sink.lines;
-    outcome.digest = sink.digest;
+    outcome.record(counts, sink);
   }
-  std::fclose(problem_stream);
-  outcome.problems.assign(problem_text, problem_size);
-  std::free(problem_text);
+  outcome.problems = problem_text.take();
   return outcome;
 }
 
@@ -81,17 +66,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   if (size < 1) return 0;
   const std::string_view text(reinterpret_cast<const char*>(bytes) + 1, size - 1);
   const std::size_t chunk = 1 + bytes[0] % 64;
-  const Outcome chunked = import_text(text, chunk);
-  const Outcome whole = import_text(text, std::size_t{1} << 20);
+  const wavefront::fuzzing::ImportOutcome chunked = import_text(text, chunk);
+  const wavefront::fuzzing::ImportOutcome whole = import_text(text, std::size_t{1} << 20);
   const auto& a = chunked.counts;
   const auto& b = whole.counts;
   if (a.rows != b.rows || a.refused != b.refused || a.invalid_by_library != b.invalid_by_library ||
       a.sends != b.sends || a.empty_values != b.empty_values) {
     std::abort();
   }
-  if (chunked.calls != whole.calls || chunked.lines != whole.lines || chunked.digest != whole.digest ||
-      chunked.problems != whole.problems) {
-    std::abort();
-  }
+  if (!chunked.same_output(whole)) std::abort();
   return 0;
 }

@@ -11,7 +11,6 @@
 // Any difference aborts.
 #include <sys/mman.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -20,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gzip_member.h"
 #include "input/byte_source.h"
 #include "input/line_source.h"
 #include "input/line_stream.h"
@@ -95,20 +95,6 @@ Events push(std::string_view data, bool gzip, std::size_t chunk, std::size_t max
   return events;
 }
 
-std::string compress(std::string_view data) {
-  z_stream stream{};
-  if (deflateInit2(&stream, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) std::abort();
-  std::string out(deflateBound(&stream, data.size()) + 64, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  if (deflate(&stream, Z_FINISH) != Z_STREAM_END) std::abort();
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
-}
-
 Events pull_gzip_file(const std::string& compressed, std::size_t max_line, std::size_t buffer_bytes) {
   const int fd = memfd_create("input_fuzz", MFD_CLOEXEC);
   if (fd < 0) std::abort();
@@ -126,9 +112,10 @@ Events pull_gzip_file(const std::string& compressed, std::size_t max_line, std::
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
   if (size < kParameterBytes) return 0;
-  const std::size_t chunk = std::size_t{bytes[0] % 64} + 1;
-  const std::size_t max_line = bytes[1] < 128 ? std::size_t{bytes[1] % 32} + 1 : std::size_t{1} << 20;
-  const std::size_t buffer_bytes = std::size_t{bytes[2] % 48} + 1;
+  const std::size_t chunk = static_cast<std::size_t>(bytes[0] % 64) + 1;
+  const std::size_t max_line =
+      bytes[1] < 128 ? static_cast<std::size_t>(bytes[1] % 32) + 1 : std::size_t{1} << 20;
+  const std::size_t buffer_bytes = static_cast<std::size_t>(bytes[2] % 48) + 1;
   const bool two_members = (bytes[2] & 1) != 0;
   const std::string_view data(reinterpret_cast<const char*>(bytes) + kParameterBytes, size - kParameterBytes);
 
@@ -145,9 +132,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   std::string compressed;
   if (two_members) {
     const std::size_t half = pushed.size() / 2;
-    compressed = compress(pushed.substr(0, half)) + compress(pushed.substr(half));
+    compressed = wavefront::fuzzing::gzip_member(pushed.substr(0, half)) +
+                 wavefront::fuzzing::gzip_member(pushed.substr(half));
   } else {
-    compressed = compress(pushed);
+    compressed = wavefront::fuzzing::gzip_member(pushed);
   }
   if (push(compressed, true, chunk, max_line, buffer_bytes) != whole) std::abort();  // 3
   if (!pushed.empty() && pull_gzip_file(compressed, max_line, buffer_bytes) != whole) std::abort();

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "fuzz_sink.h"
+#include "import_outcome.h"
 #include "input/byte_source.h"
 #include "wfsend/import/aggregate.h"
 #include "wfsend/import/import_context.h"
@@ -24,24 +25,13 @@ namespace {
 
 using wfsend::import::ValueMode;
 
-struct Outcome {
-  wfsend::import::ImportCounts counts;
-  std::uint64_t calls = 0;
-  std::uint64_t lines = 0;
-  std::uint64_t digest = 0;
-  std::string problems;
-};
-
-Outcome import_text(std::string_view text, std::size_t chunk, ValueMode mode) {
-  char* problem_text = nullptr;
-  std::size_t problem_size = 0;
-  std::FILE* problem_stream = open_memstream(&problem_text, &problem_size);
-  if (problem_stream == nullptr) std::abort();
-  Outcome outcome;
+wavefront::fuzzing::ImportOutcome import_text(std::string_view text, std::size_t chunk, ValueMode mode) {
+  wavefront::fuzzing::ProblemText problem_text;
+  wavefront::fuzzing::ImportOutcome outcome;
   {
     wavefront::fuzzing::CheckingSink sink;
     wfsend::import::Progress progress(false, nullptr, nullptr);
-    wfsend::import::ProblemLog problems("fuzz.jsonl", problem_stream, 0, 0, &progress);
+    wfsend::import::ProblemLog problems("fuzz.jsonl", problem_text.stream(), 0, 0, &progress);
     std::uint64_t aggregated_refusals = 0;
     wfsend::import::AggregatorOptions aggregator_options;
     aggregator_options.max_open_digests = 8;  // reach the early sends
@@ -64,14 +54,9 @@ Outcome import_text(std::string_view text, std::size_t chunk, ValueMode mode) {
     if (aggregated_refusals != 0) std::abort();
     if (mode != ValueMode::aggregate && aggregator.distributions_sent() != 0) std::abort();
     if (mode != ValueMode::aggregate && counts.aggregated_values != 0) std::abort();
-    outcome.counts = counts;
-    outcome.calls = sink.calls;
-    outcome.lines = sink.lines;
-    outcome.digest = sink.digest;
+    outcome.record(counts, sink);
   }
-  std::fclose(problem_stream);
-  outcome.problems.assign(problem_text, problem_size);
-  std::free(problem_text);
+  outcome.problems = problem_text.take();
   return outcome;
 }
 
@@ -87,14 +72,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   const std::string_view text(reinterpret_cast<const char*>(bytes) + 2, size - 2);
   const std::size_t chunk = bytes[0] < 240 ? 1 + bytes[0] % 64 : std::size_t{1} << (bytes[0] - 236);
   const auto mode = static_cast<ValueMode>(bytes[1] % 3);
-  const Outcome chunked = import_text(text, chunk, mode);
-  const Outcome whole = import_text(text, std::size_t{1} << 20, mode);
+  const wavefront::fuzzing::ImportOutcome chunked = import_text(text, chunk, mode);
+  const wavefront::fuzzing::ImportOutcome whole = import_text(text, std::size_t{1} << 20, mode);
   if (!same_counts(chunked.counts, whole.counts)) std::abort();
   // Rows without a timestamp are aggregated into the current minute, which may change between runs.
-  if (mode != ValueMode::aggregate &&
-      (chunked.calls != whole.calls || chunked.lines != whole.lines || chunked.digest != whole.digest ||
-       chunked.problems != whole.problems)) {
-    std::abort();
-  }
+  if (mode != ValueMode::aggregate && !chunked.same_output(whole)) std::abort();
   return 0;
 }

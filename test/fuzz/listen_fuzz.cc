@@ -32,6 +32,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gzip_member.h"
 #include "input/line_stream.h"
 #include "receiver/context.h"
 #include "receiver/http_request.h"
@@ -464,20 +465,6 @@ bool is_prefix(const std::vector<std::string>& shorter, const std::vector<std::s
   return shorter.size() <= longer.size() && std::equal(shorter.begin(), shorter.end(), longer.begin());
 }
 
-std::string gzip_compress(std::string_view data, int level, int strategy) {
-  z_stream stream{};
-  if (deflateInit2(&stream, level, Z_DEFLATED, 15 + 16, 8, strategy) != Z_OK) std::abort();
-  std::string out(deflateBound(&stream, data.size()) + 64, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  if (deflate(&stream, Z_FINISH) != Z_STREAM_END) std::abort();
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  return out;
-}
-
 void fuzz_line_input(const std::uint8_t* parameters, std::string_view data, int mode) {
   const std::size_t max_line_length = 1 + parameters[1] % 64 + (parameters[1] >= 192 ? 512 : 0);
   const std::size_t max_decoded = parameters[2] < 32 ? 0 : std::size_t{16} << (parameters[2] % 12);
@@ -499,9 +486,9 @@ void fuzz_line_input(const std::uint8_t* parameters, std::string_view data, int 
     static constexpr int kStrategies[] = {Z_DEFAULT_STRATEGY, Z_FILTERED, Z_HUFFMAN_ONLY, Z_RLE, Z_FIXED};
     const int strategy = kStrategies[(parameters[5] >> 4) % 5];
     const std::size_t split = (parameters[6] & 0x80) != 0 ? payload.size() * (parameters[6] & 0x7F) / 127 : 0;
-    compressed = gzip_compress(std::string_view(payload).substr(0, split), level, strategy);
+    compressed = wavefront::fuzzing::gzip_member(std::string_view(payload).substr(0, split), level, strategy);
     if (split == 0) compressed.clear();
-    compressed += gzip_compress(std::string_view(payload).substr(split), level, strategy);
+    compressed += wavefront::fuzzing::gzip_member(std::string_view(payload).substr(split), level, strategy);
     const std::size_t cut = (parameters[6] & 0x40) != 0 ? parameters[6] % 16 : 0;
     compressed.resize(compressed.size() - std::min(cut, compressed.size()));
     if ((parameters[6] & 0x20) != 0) compressed.append(data.substr(0, 16));  // trailing garbage
