@@ -10,6 +10,9 @@
 //                                                       "host-01", {{"env", "prod"}});
 //   // out == "\"cpu.usage\" 42.5 source=\"host-01\" \"env\"=\"prod\"\n"
 //
+// At the end, two helpers for programs that read data meant for Wavefront and report on it: the
+// library's quoting of offending values and its reading of timestamps by magnitude.
+//
 // Once `out` has capacity, formatting allocates nothing. No function here throws except on memory
 // exhaustion.
 //
@@ -95,5 +98,18 @@ WAVEFRONT_API Status format_event(std::string& out, std::string_view name, std::
 WAVEFRONT_API Status format_event_json(std::string& out, std::string_view name, std::int64_t start_ms,
                                        std::int64_t end_ms, std::string_view source, Tags annotations,
                                        Strings tags, const FormatOptions& options = default_format_options());
+
+// Helpers for programs that read data meant for Wavefront and report on it (wfsend's importers do).
+
+// A short, printable rendering of an offending value for an error message: quoted, at most 48 code
+// points (a longer value is cut and followed by `... (N bytes)`), quotes and backslashes escaped, control
+// characters and invalid UTF-8 bytes shown as \xNN. The library's own error messages quote values this way.
+WAVEFRONT_API std::string quote_for_message(std::string_view value);
+
+// The timestamp a Wavefront proxy reads from a number on a line, by magnitude: below 10^12 seconds
+// (a fraction kept to the millisecond, truncated), below 10^13 milliseconds, below 10^16
+// microseconds, else nanoseconds. Whole seconds stay seconds; everything else becomes milliseconds.
+// Check that the number is finite first (the result of a non-finite one is unspecified).
+WAVEFRONT_API Timestamp timestamp_by_magnitude(double number) noexcept;
 
 }  // namespace wavefront

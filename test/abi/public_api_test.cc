@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -27,6 +28,7 @@
 #include "wavefront/format.h"
 #include "wavefront/histogram.h"
 #include "wavefront/http_client.h"
+#include "wavefront/json.h"
 #include "wavefront/line_reader.h"
 #include "wavefront/logger.h"
 #include "wavefront/metrics.h"
@@ -121,6 +123,20 @@ TEST(PublicApi, FormatH) {
   std::string json;
   EXPECT_TRUE(format_event_json(json, "e", 1700000000000, 0, "s", {}, {}).ok());
   EXPECT_FALSE(json.empty());
+  EXPECT_EQ(quote_for_message("a\"b"), "\"a\\\"b\"");
+  EXPECT_EQ(timestamp_by_magnitude(1700000000123.0), Timestamp::from_milliseconds(1700000000123));
+}
+
+TEST(PublicApi, JsonH) {
+  JsonParser parser;
+  JsonValue value;
+  ASSERT_TRUE(parser.parse(R"({"n":12,"x":1.5,"s":"t"})", value).ok());
+  ASSERT_NE(value.find("n"), nullptr);
+  EXPECT_EQ(json_as_int64(*value.find("n")), 12);
+  EXPECT_EQ(json_as_double(*value.find("x")), 1.5);
+  EXPECT_EQ(json_type_name(value.find("s")->type), "string");
+  EXPECT_FALSE(parser.parse("{\"a\":}", value).ok());
+  EXPECT_EQ(parser.error_offset(), 5U);
 }
 
 TEST(PublicApi, ClientFactoryH) {
@@ -251,6 +267,20 @@ TEST(PublicApi, HistogramH) {
   EXPECT_EQ(histogram.ignored(), 0U);
   EXPECT_TRUE(histogram.granularities().contains(Granularity::minute));
   EXPECT_EQ(histogram.take_completed(true).size(), 1U);
+
+  DistributionDigest digest;
+  digest.add(1);
+  digest.add(1);
+  digest.add(std::numeric_limits<double>::quiet_NaN());
+  EXPECT_EQ(digest.count(), 2);
+  EXPECT_EQ(digest.ignored(), 1U);
+  EXPECT_EQ(digest.quantile(0.5), 1);
+  std::vector<Centroid> centroids;
+  digest.centroids(centroids);
+  ASSERT_EQ(centroids.size(), 1U);
+  EXPECT_EQ(centroids[0].count, 2);
+  DistributionDigest moved(std::move(digest));
+  EXPECT_EQ(moved.count(), 2);
 }
 
 TEST(PublicApi, LineReaderH) {

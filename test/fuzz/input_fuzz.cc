@@ -138,6 +138,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     compressed = wavefront::fuzzing::gzip_member(pushed);
   }
   if (push(compressed, true, chunk, max_line, buffer_bytes) != whole) std::abort();  // 3
-  if (!pushed.empty() && pull_gzip_file(compressed, max_line, buffer_bytes) != whole) std::abort();
+  // The file reader skips the byte order mark after decompressing, so its file holds all of the data
+  // (corpus/input/regression-gzip-file-two-marks: a second mark is data, not skipped twice).
+  if (!data.empty() &&
+      pull_gzip_file(wavefront::fuzzing::gzip_member(data), max_line, buffer_bytes) != whole) {
+    std::abort();
+  }
   return 0;
 }

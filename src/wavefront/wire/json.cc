@@ -1,23 +1,23 @@
-// See json.h.
-#include "wavefront/wire/json.h"
+// See wavefront/json.h.
+#include "wavefront/json.h"
 
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <system_error>
 
-namespace wavefront::json {
+namespace wavefront {
 
-const Value* Value::find(std::string_view key) const noexcept {
-  if (type != Type::object) return nullptr;
+const JsonValue* JsonValue::find(std::string_view key) const noexcept {
+  if (type != JsonType::object) return nullptr;
   for (const auto& member : members) {
     if (member.first == key) return &member.second;
   }
   return nullptr;
 }
 
-std::optional<std::int64_t> as_int64(const Value& value) noexcept {
-  if (value.type != Type::number) return std::nullopt;
+std::optional<std::int64_t> json_as_int64(const JsonValue& value) noexcept {
+  if (value.type != JsonType::number) return std::nullopt;
   std::int64_t result = 0;
   const char* begin = value.text.data();
   const char* end = begin + value.text.size();
@@ -26,8 +26,8 @@ std::optional<std::int64_t> as_int64(const Value& value) noexcept {
   return result;
 }
 
-std::optional<double> as_double(const Value& value) noexcept {
-  if (value.type != Type::number) return std::nullopt;
+std::optional<double> json_as_double(const JsonValue& value) noexcept {
+  if (value.type != JsonType::number) return std::nullopt;
   double result = 0;
   const char* begin = value.text.data();
   const char* end = begin + value.text.size();
@@ -41,31 +41,31 @@ std::optional<double> as_double(const Value& value) noexcept {
   return result;
 }
 
-std::string_view type_name(Type type) noexcept {
+std::string_view json_type_name(JsonType type) noexcept {
   switch (type) {
-    case Type::null:
+    case JsonType::null:
       return "null";
-    case Type::boolean:
+    case JsonType::boolean:
       return "boolean";
-    case Type::number:
+    case JsonType::number:
       return "number";
-    case Type::string:
+    case JsonType::string:
       return "string";
-    case Type::array:
+    case JsonType::array:
       return "array";
-    case Type::object:
+    case JsonType::object:
       return "object";
   }
   return "unknown";
 }
 
-Status JsonParser::parse(std::string_view text, Value& out) {
+Status JsonParser::parse(std::string_view text, JsonValue& out) {
   text_ = text;
   position_ = 0;
   error_offset_ = 0;
   arena_.clear();
   arena_.reserve(text.size());
-  out = Value();
+  out = JsonValue();
   if (Status status = parse_value(out, 0); !status.ok()) return status;
   skip_blanks();
   if (position_ != text_.size()) return fail("unexpected text after the JSON value");
@@ -85,17 +85,17 @@ void JsonParser::skip_blanks() noexcept {
   }
 }
 
-Status JsonParser::parse_value(Value& out, std::size_t depth) {
+Status JsonParser::parse_value(JsonValue& out, std::size_t depth) {
   if (depth >= kMaxDepth) return fail("JSON nested deeper than " + std::to_string(kMaxDepth) + " levels");
   skip_blanks();
   if (position_ >= text_.size()) return fail("expected a JSON value, found the end of the line");
   const char c = text_[position_];
   if (c == '"') {
-    out.type = Type::string;
+    out.type = JsonType::string;
     return parse_string(out.text);
   }
   if (c == '{') {
-    out.type = Type::object;
+    out.type = JsonType::object;
     ++position_;
     skip_blanks();
     if (position_ < text_.size() && text_[position_] == '}') {
@@ -111,7 +111,7 @@ Status JsonParser::parse_value(Value& out, std::size_t depth) {
       if (position_ >= text_.size() || text_[position_] != ':')
         return fail("expected ':' after a member name");
       ++position_;
-      out.members.emplace_back(key, Value());
+      out.members.emplace_back(key, JsonValue());
       if (Status status = parse_value(out.members.back().second, depth + 1); !status.ok()) return status;
       skip_blanks();
       if (position_ < text_.size() && text_[position_] == ',') {
@@ -126,7 +126,7 @@ Status JsonParser::parse_value(Value& out, std::size_t depth) {
     }
   }
   if (c == '[') {
-    out.type = Type::array;
+    out.type = JsonType::array;
     ++position_;
     skip_blanks();
     if (position_ < text_.size() && text_[position_] == ']') {
@@ -153,7 +153,7 @@ Status JsonParser::parse_value(Value& out, std::size_t depth) {
        {std::string_view("true"), std::string_view("false"), std::string_view("null")}) {
     if (text_.substr(position_, word.size()) == word) {
       position_ += word.size();
-      out.type = word == "null" ? Type::null : Type::boolean;
+      out.type = word == "null" ? JsonType::null : JsonType::boolean;
       out.boolean = word == "true";
       return Status();
     }
@@ -161,7 +161,7 @@ Status JsonParser::parse_value(Value& out, std::size_t depth) {
   return fail("expected a JSON value");
 }
 
-Status JsonParser::parse_number(Value& out) {
+Status JsonParser::parse_number(JsonValue& out) {
   // JSON grammar: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
   const std::size_t start = position_;
   auto digits = [this] {
@@ -184,7 +184,7 @@ Status JsonParser::parse_number(Value& out) {
     if (position_ < text_.size() && (text_[position_] == '+' || text_[position_] == '-')) ++position_;
     if (digits() == 0) return fail("a number needs digits in its exponent");
   }
-  out.type = Type::number;
+  out.type = JsonType::number;
   out.text = text_.substr(start, position_ - start);
   return Status();
 }
@@ -309,4 +309,4 @@ Status JsonParser::parse_string(std::string_view& out) {
   return fail("unterminated JSON string");
 }
 
-}  // namespace wavefront::json
+}  // namespace wavefront

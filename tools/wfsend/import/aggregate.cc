@@ -109,7 +109,7 @@ void Aggregator::send_bins_before(std::int64_t before) {
   }
 }
 
-void Aggregator::send_bin(Series& series, std::int64_t bin_start, wavefront::histogram::TDigest& digest) {
+void Aggregator::send_bin(Series& series, std::int64_t bin_start, wavefront::DistributionDigest& digest) {
   if (stalled_) {
     ++distributions_unsent_;
     return;

@@ -3,7 +3,7 @@
 //
 // Why not wavefront::Histogram: it bins by the wall clock when update() is called, while an import
 // bins by each row's own timestamp, and rows of many series and bins arrive interleaved. So this keeps
-// a histogram::TDigest per (series, bin start taken from the row's timestamp) and sends each as a
+// a wavefront::DistributionDigest per (series, bin start taken from the row's timestamp) and sends each as a
 // distribution at the bin's start with sender.send_distribution, the same wire result a Histogram's
 // completed bin gives. A row without a timestamp falls in the bin of the moment it is read.
 //
@@ -30,7 +30,7 @@
 #include <utility>
 #include <vector>
 
-#include "wavefront/histogram/t_digest.h"
+#include "wavefront/histogram.h"
 #include "wavefront/sender.h"
 #include "wavefront/status.h"
 #include "wavefront/types.h"
@@ -40,7 +40,7 @@ namespace wfsend::import {
 struct AggregatorOptions {
   wavefront::Granularity granularity = wavefront::Granularity::minute;
   std::size_t max_open_digests = 10000;
-  double compression = wavefront::histogram::TDigest::kDefaultCompression;
+  double compression = wavefront::DistributionDigest::kDefaultCompression;
 };
 
 class Aggregator {
@@ -67,9 +67,9 @@ class Aggregator {
     std::string name;
     std::string source;
     std::vector<std::pair<std::string, std::string>> tags;
-    std::map<std::int64_t, wavefront::histogram::TDigest> bins;  // by bin start, epoch seconds
+    std::map<std::int64_t, wavefront::DistributionDigest> bins;  // by bin start, epoch seconds
   };
-  void send_bin(Series& series, std::int64_t bin_start, wavefront::histogram::TDigest& digest);
+  void send_bin(Series& series, std::int64_t bin_start, wavefront::DistributionDigest& digest);
   // Sends the bins that started before `before` (all of them with INT64_MAX).
   void send_bins_before(std::int64_t before);
 

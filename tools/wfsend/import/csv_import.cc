@@ -5,7 +5,7 @@
 #include <charconv>
 #include <system_error>
 
-#include "wavefront/format/sanitize.h"
+#include "wavefront/format.h"
 
 namespace wfsend::import {
 
@@ -234,7 +234,7 @@ bool CsvImporter::read_timestamp(const CsvRecord& row, wavefront::Timestamp& tim
     if (!milliseconds || *milliseconds < 1000) {
       context_->refuse(
           position.line, position.column, ErrorCode::invalid_timestamp,
-          "column \"" + column_name + "\": " + wavefront::format::quote_for_message(text) + " is not " +
+          "column \"" + column_name + "\": " + wavefront::quote_for_message(text) + " is not " +
               (milliseconds ? "after 1970-01-01T00:00:01Z" : unit_description(options_.timestamp_unit)) +
               "; row skipped");
       return false;
@@ -303,7 +303,7 @@ void CsvImporter::import_row(const CsvRecord& row) {
       const CsvPosition position = row.position(column.index);
       context_->refuse(position.line, position.column, ErrorCode::invalid_number,
                        "column \"" + plan_.header[column.index] +
-                           "\": " + wavefront::format::quote_for_message(text) + " is not a number");
+                           "\": " + wavefront::quote_for_message(text) + " is not a number");
       continue;
     }
     std::string_view name = column.metric_name;

@@ -3,26 +3,25 @@
 #include <cmath>
 #include <limits>
 
-#include "wavefront/format/sanitize.h"
-#include "wavefront/wire/number_text.h"
+#include "wavefront/format.h"
 #include "wfsend/import/jsonl_import.h"
 
 namespace wfsend::import {
 
 using wavefront::ErrorCode;
 using wavefront::Status;
-using wavefront::json::Type;
-using wavefront::json::Value;
+using Type = wavefront::JsonType;
+using Value = wavefront::JsonValue;
 
 namespace {
 
-std::string type_of(const Value& value) { return std::string(wavefront::json::type_name(value.type)); }
+std::string type_of(const Value& value) { return std::string(wavefront::json_type_name(value.type)); }
 
 bool present(const Value* value) { return value != nullptr && value->type != Type::null; }
 
 // A number, or one of the strings JSON needs for the numbers it cannot write.
 std::optional<double> number_of(const Value& value) {
-  if (value.is_number()) return wavefront::json::as_double(value);
+  if (value.is_number()) return wavefront::json_as_double(value);
   if (value.is_string()) {
     if (value.text == "NaN") return std::numeric_limits<double>::quiet_NaN();
     if (value.text == "Infinity") return std::numeric_limits<double>::infinity();
@@ -105,7 +104,7 @@ bool JsonlImporter::read_centroids(const Value* value) {
     }
     const std::optional<double> mean = number_of(pair.items[0]);
     if (!mean) return fail(ErrorCode::invalid_number, "centroid mean must be a number", &pair.items[0]);
-    const std::optional<std::int64_t> count = wavefront::json::as_int64(pair.items[1]);
+    const std::optional<std::int64_t> count = wavefront::json_as_int64(pair.items[1]);
     if (!count) return fail(ErrorCode::invalid_number, "centroid count must be an integer", &pair.items[1]);
     centroids_.emplace_back(*mean, *count);
   }
@@ -151,7 +150,7 @@ bool JsonlImporter::read_span_logs(const Value* value) {
     for (const auto& member : log.members) {
       if (member.first != "timestamp_us" && member.first != "fields") {
         return fail(ErrorCode::malformed_line,
-                    "unknown span log field " + wavefront::format::quote_for_message(member.first) +
+                    "unknown span log field " + wavefront::quote_for_message(member.first) +
                         " (fields: timestamp_us, fields)",
                     &member.second);
       }
@@ -159,7 +158,7 @@ bool JsonlImporter::read_span_logs(const Value* value) {
     const Value* timestamp = log.find("timestamp_us");
     if (timestamp == nullptr)
       return fail(ErrorCode::malformed_line, "span log without \"timestamp_us\"", &log);
-    const std::optional<std::int64_t> micros = wavefront::json::as_int64(*timestamp);
+    const std::optional<std::int64_t> micros = wavefront::json_as_int64(*timestamp);
     if (!micros) return fail(ErrorCode::invalid_number, "\"timestamp_us\" must be an integer", timestamp);
     if (!read_tags(log.find("fields"), "fields", log_fields_[index])) return false;
     span_logs_.emplace_back(*micros, log_fields_[index]);
@@ -187,7 +186,7 @@ bool JsonlImporter::send_call(const Value& call, std::string_view kind, std::uin
       if (required) return fail(ErrorCode::malformed_line, "missing \"" + std::string(key) + "\"", &call);
       return true;
     }
-    out = wavefront::json::as_int64(*value);
+    out = wavefront::json_as_int64(*value);
     if (!out) {
       return fail(ErrorCode::invalid_number,
                   "\"" + std::string(key) + "\" must be an integer, got " +
@@ -204,18 +203,18 @@ bool JsonlImporter::send_call(const Value& call, std::string_view kind, std::uin
     const Value* value = call.find("timestamp");
     if (!present(value)) return true;
     const std::optional<double> number =
-        value->is_number() ? wavefront::json::as_double(*value) : std::nullopt;
+        value->is_number() ? wavefront::json_as_double(*value) : std::nullopt;
     if (!number || !std::isfinite(*number)) {
       return fail(ErrorCode::invalid_number,
                   "\"timestamp\" must be a number of epoch seconds, got " +
                       (value->is_number() ? std::string(value->text) : type_of(*value)),
                   value);
     }
-    const std::optional<std::int64_t> integer = wavefront::json::as_int64(*value);
+    const std::optional<std::int64_t> integer = wavefront::json_as_int64(*value);
     if (integer && *integer < 1000000000000) {
       out = *integer;
     } else if (integer) {
-      out = wavefront::wire::proxy_timestamp(*number);
+      out = wavefront::timestamp_by_magnitude(*number);
     } else {
       out = *number;
     }

@@ -6,14 +6,14 @@
 #include <limits>
 
 #include "input/line_source.h"
-#include "wavefront/format/sanitize.h"
+#include "wavefront/format.h"
 
 namespace wfsend::import {
 
 using wavefront::ErrorCode;
 using wavefront::Status;
-using wavefront::json::Type;
-using wavefront::json::Value;
+using Type = wavefront::JsonType;
+using Value = wavefront::JsonValue;
 
 namespace {
 
@@ -35,7 +35,7 @@ const std::vector<KindFields>& kinds() {
   return table;
 }
 
-std::string quoted(std::string_view text) { return wavefront::format::quote_for_message(text); }
+std::string quoted(std::string_view text) { return wavefront::quote_for_message(text); }
 
 bool is_blank(std::string_view line) {
   return std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t'; });
@@ -124,8 +124,9 @@ void JsonlImporter::import_line(std::string_view line, std::uint64_t line_number
   }
   const std::size_t object_offset = line.find_first_not_of(" \t");
   if (!object_.is_object()) {
-    context_.refuse(line_number, column_of(object_offset), ErrorCode::malformed_line,
-                    "a line must be one JSON object, got " + std::string(type_name(object_.type)));
+    context_.refuse(
+        line_number, column_of(object_offset), ErrorCode::malformed_line,
+        "a line must be one JSON object, got " + std::string(wavefront::json_type_name(object_.type)));
     return;
   }
   const Value* kind = object_.find("kind");
@@ -136,9 +137,10 @@ void JsonlImporter::import_line(std::string_view line, std::uint64_t line_number
     }
   }
   if (fields == nullptr) {
-    const std::string found = kind == nullptr     ? std::string("no \"kind\"")
-                              : kind->is_string() ? "kind " + quoted(kind->text)
-                                                  : "a kind that is a " + std::string(type_name(kind->type));
+    const std::string found = kind == nullptr ? std::string("no \"kind\"")
+                              : kind->is_string()
+                                  ? "kind " + quoted(kind->text)
+                                  : "a kind that is a " + std::string(wavefront::json_type_name(kind->type));
     context_.refuse(
         line_number, column_of(kind == nullptr ? object_offset : offset_of(kind)), ErrorCode::malformed_line,
         found + "; expected \"kind\": \"metric\", \"delta\", \"distribution\", \"span\" or \"event\"");

@@ -28,8 +28,8 @@
 #include <vector>
 
 #include "input/byte_source.h"
+#include "wavefront/json.h"
 #include "wavefront/types.h"
-#include "wavefront/wire/json.h"
 #include "wfsend/import/import_context.h"
 
 namespace wfsend::import {
@@ -49,21 +49,20 @@ class JsonlImporter {
     std::string message;
     std::size_t offset = 0;  // byte offset in the line
   };
-  bool send_call(const wavefront::json::Value& call, std::string_view kind, std::uint64_t line_number);
-  bool read_tags(const wavefront::json::Value* value, std::string_view field,
-                 std::vector<wavefront::Tag>& out);
-  bool read_strings(const wavefront::json::Value* value, std::string_view field,
+  bool send_call(const wavefront::JsonValue& call, std::string_view kind, std::uint64_t line_number);
+  bool read_tags(const wavefront::JsonValue* value, std::string_view field, std::vector<wavefront::Tag>& out);
+  bool read_strings(const wavefront::JsonValue* value, std::string_view field,
                     std::vector<std::string_view>& out);
-  bool read_span_logs(const wavefront::json::Value* value);
-  bool read_centroids(const wavefront::json::Value* value);
-  bool read_granularities(const wavefront::json::Value* value, wavefront::GranularitySet& out);
-  bool fail(wavefront::ErrorCode code, std::string message, const wavefront::json::Value* at);
-  std::size_t offset_of(const wavefront::json::Value* value) const;
+  bool read_span_logs(const wavefront::JsonValue* value);
+  bool read_centroids(const wavefront::JsonValue* value);
+  bool read_granularities(const wavefront::JsonValue* value, wavefront::GranularitySet& out);
+  bool fail(wavefront::ErrorCode code, std::string message, const wavefront::JsonValue* at);
+  std::size_t offset_of(const wavefront::JsonValue* value) const;
   std::uint64_t column_of(std::size_t offset) const;
 
   ImportContext& context_;
-  wavefront::json::JsonParser parser_;
-  wavefront::json::Value object_;
+  wavefront::JsonParser parser_;
+  wavefront::JsonValue object_;
   std::string_view line_;
   Refusal refusal_;
   // The call's lists, reused from line to line; views into the parsed line.
