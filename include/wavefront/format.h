@@ -63,20 +63,20 @@ WAVEFRONT_API const FormatOptions& default_format_options();
 // A metric (gauge or counter value). A name that already starts with `∆` or `Δ` is a delta counter
 // to the proxy, so its value must be > 0 (negative_delta otherwise).
 WAVEFRONT_API Status format_metric(std::string& out, std::string_view name, double value, Timestamp timestamp,
-                                   std::string_view source, Tags tags,
+                                   std::string_view source, TagList tags,
                                    const FormatOptions& options = default_format_options());
 
 // A delta counter: the name gets the `∆` prefix unless it has `∆` or `Δ` already. A value of 0
 // appends nothing and is not an error; a negative value is refused with negative_delta.
 WAVEFRONT_API Status format_delta_counter(std::string& out, std::string_view name, double value,
-                                          Timestamp timestamp, std::string_view source, Tags tags,
+                                          Timestamp timestamp, std::string_view source, TagList tags,
                                           const FormatOptions& options = default_format_options());
 
 // A distribution: one line per granularity, centroids in the caller's order with adjacent equal
 // means merged and zero counts skipped.
 WAVEFRONT_API Status format_distribution(std::string& out, std::string_view name, Centroids centroids,
                                          GranularitySet granularities, Timestamp timestamp,
-                                         std::string_view source, Tags tags,
+                                         std::string_view source, TagList tags,
                                          const FormatOptions& options = default_format_options());
 
 // A span: its line goes to `span_out`; when `span_logs` is not empty the span carries
@@ -85,18 +85,18 @@ WAVEFRONT_API Status format_distribution(std::string& out, std::string_view name
 WAVEFRONT_API Status format_span(std::string& span_out, std::string& span_logs_out, std::string_view name,
                                  std::int64_t start_ms, std::int64_t duration_ms, std::string_view source,
                                  std::string_view trace_id, std::string_view span_id, Strings parents,
-                                 Strings follows_from, Tags tags, SpanLogs span_logs,
+                                 Strings follows_from, TagList tags, SpanLogs span_logs,
                                  const FormatOptions& options = default_format_options());
 
 // An event as the `@Event` line a proxy accepts. An end time of 0 or not after the start becomes
 // start + 1 (an instant event).
 WAVEFRONT_API Status format_event(std::string& out, std::string_view name, std::int64_t start_ms,
-                                  std::int64_t end_ms, std::string_view source, Tags annotations,
+                                  std::int64_t end_ms, std::string_view source, TagList annotations,
                                   Strings tags, const FormatOptions& options = default_format_options());
 
 // The same event as the JSON body of one direct-ingestion `POST /api/v2/event` (no trailing newline).
 WAVEFRONT_API Status format_event_json(std::string& out, std::string_view name, std::int64_t start_ms,
-                                       std::int64_t end_ms, std::string_view source, Tags annotations,
+                                       std::int64_t end_ms, std::string_view source, TagList annotations,
                                        Strings tags, const FormatOptions& options = default_format_options());
 
 // Helpers for programs that read data meant for Wavefront and report on it (wfsend's importers do).

@@ -120,23 +120,23 @@ class WAVEFRONT_API MetricRegistry {
   MetricRegistry(const MetricRegistry&) = delete;
   MetricRegistry& operator=(const MetricRegistry&) = delete;
 
-  Counter& counter(std::string_view name, Tags tags = {});
-  DeltaCounter& delta_counter(std::string_view name, Tags tags = {});
-  Gauge& gauge(std::string_view name, Tags tags = {});
+  Counter& counter(std::string_view name, TagList tags = {});
+  DeltaCounter& delta_counter(std::string_view name, TagList tags = {});
+  Gauge& gauge(std::string_view name, TagList tags = {});
   // A gauge read from `read` at each report (replaces the callback if the gauge exists).
-  void gauge_callback(std::string_view name, Tags tags, std::function<double()> read);
+  void gauge_callback(std::string_view name, TagList tags, std::function<double()> read);
   // A count kept elsewhere, reported as a delta counter of its growth since the previous report.
-  void cumulative_callback(std::string_view name, Tags tags, std::function<std::uint64_t()> read);
-  Histogram& histogram(std::string_view name, Tags tags = {});
-  Histogram& histogram(std::string_view name, Tags tags, const HistogramOptions& options);
-  Timer& timer(std::string_view name, Tags tags = {});
+  void cumulative_callback(std::string_view name, TagList tags, std::function<std::uint64_t()> read);
+  Histogram& histogram(std::string_view name, TagList tags = {});
+  Histogram& histogram(std::string_view name, TagList tags, const HistogramOptions& options);
+  Timer& timer(std::string_view name, TagList tags = {});
 
   // Calls `visit` for every metric, in registration order, holding the registry's read lock.
   void for_each(const std::function<void(Entry&)>& visit);
   std::size_t size() const;
 
  private:
-  Entry& find_or_add(Kind kind, std::string_view name, Tags tags, const HistogramOptions* options);
+  Entry& find_or_add(Kind kind, std::string_view name, TagList tags, const HistogramOptions* options);
 
   HistogramOptions default_histogram_options_;
   mutable std::shared_mutex mutex_;

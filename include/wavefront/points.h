@@ -25,9 +25,9 @@
 
 namespace wavefront {
 
-// Owned key/value pairs (tags, annotations, span-log fields), in insertion order. A ListView of Tag
-// reads it directly (std::pair<std::string, std::string> elements).
-using OwnedTags = std::vector<std::pair<std::string, std::string>>;
+// Owned key/value pairs (tags, annotations, span-log fields), in insertion order: the same type as
+// Tags (types.h), which a TagList reads directly.
+using OwnedTags = Tags;
 
 namespace detail {
 // Milliseconds since the epoch of a time point, rounded to the nearest millisecond.

@@ -46,7 +46,7 @@ class WAVEFRONT_API QueuedSender : public Sender {
 
   // A pre-registered series (series.h): name, source and tags are validated and formatted now; an
   // empty source means the default source. Refused here, with the field and rule named, if invalid.
-  Expected<Series> series(std::string_view name, Tags tags = {}, std::string_view source = {},
+  Expected<Series> series(std::string_view name, TagList tags = {}, std::string_view source = {},
                           SeriesKind kind = SeriesKind::metric);
 
  protected:

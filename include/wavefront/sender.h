@@ -35,7 +35,9 @@ namespace wavefront {
 enum class DataType : std::uint8_t { metric, distribution, span, span_log, event };
 inline constexpr std::size_t kDataTypeCount = 5;
 
-// The name used in self-metrics: "points", "histograms", "spans", "span_logs", "events".
+// The data type's name wherever the library and wfsend print one (logs, stats, `wfsend listen`,
+// `wfsend import`'s summary): "metric", "distribution", "span", "span_logs", "event", the same words
+// as line_kind_name() (line_reader.h). Self-metric names keep the spec's "points", "histograms", ...
 WAVEFRONT_API std::string_view data_type_name(DataType type) noexcept;
 
 // Why accepted data was not delivered.
@@ -79,7 +81,13 @@ struct TypeStats {
 };
 
 struct SenderStats {
+  // The user's data, per data type: every line the application sent, and only those (40,000 metrics
+  // sent, 40,000 accepted).
   std::array<TypeStats, kDataTypeCount> types{};
+  // The library's own self-metrics (~sdk.cpp.core.sender.*, every self_metrics_interval), sent as
+  // metrics through a queue of their own and counted only here. HTTP `responses` and the raw TCP
+  // estimates (`resent`, `possibly_lost`) stay per destination in `types[metric]`.
+  TypeStats self_metrics;
   std::uint64_t connects = 0;  // connections opened (TCP) — reconnects included
   const TypeStats& operator[](DataType type) const { return types[static_cast<std::size_t>(type)]; }
 };
@@ -118,20 +126,21 @@ class WAVEFRONT_API Sender {
   // epoch seconds, or a std::chrono::system_clock::time_point (milliseconds kept); an empty source
   // is the configured default source.
   Status send_metric(std::string_view name, double value, Timestamp timestamp = {},
-                     std::string_view source = {}, Tags tags = {});
+                     std::string_view source = {}, TagList tags = {});
   // A delta counter increment; 0 sends nothing, negative is refused.
   Status send_delta_counter(std::string_view name, double value, Timestamp timestamp = {},
-                            std::string_view source = {}, Tags tags = {});
+                            std::string_view source = {}, TagList tags = {});
   // A distribution (histogram) for one or more granularities.
   Status send_distribution(std::string_view name, Centroids centroids, GranularitySet granularities,
-                           Timestamp timestamp = {}, std::string_view source = {}, Tags tags = {});
+                           Timestamp timestamp = {}, std::string_view source = {}, TagList tags = {});
   // A span, with its span logs if any (sent as a separate span-logs line).
   Status send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
                    std::string_view source, std::string_view trace_id, std::string_view span_id,
-                   Strings parents = {}, Strings follows_from = {}, Tags tags = {}, SpanLogs span_logs = {});
+                   Strings parents = {}, Strings follows_from = {}, TagList tags = {},
+                   SpanLogs span_logs = {});
   // An event; end_ms 0 makes an instant event.
   Status send_event(std::string_view name, std::int64_t start_ms, std::int64_t end_ms = 0,
-                    std::string_view source = {}, Tags annotations = {}, Strings tags = {});
+                    std::string_view source = {}, TagList annotations = {}, Strings tags = {});
 
   // Delivers everything queued before the call, waiting up to `timeout`.
   virtual FlushResult flush(std::chrono::milliseconds timeout) = 0;

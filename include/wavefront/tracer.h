@@ -83,7 +83,7 @@ class WAVEFRONT_API Span {
   // metrics' tags; `sampling.priority` > 0 or `debug` = "true" keep the span.
   void set_tag(std::string_view key, std::string_view value);
   // A span log with the current time.
-  void log(Tags fields);
+  void log(TagList fields);
   // Tag error=true: counted in the error metrics, and the span is kept whatever the sampler said.
   void set_error() { set_tag("error", "true"); }
   void set_baggage_item(std::string_view key, std::string_view value);

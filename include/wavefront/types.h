@@ -1,13 +1,14 @@
 // The argument types of the send and format calls: tags, centroids, granularities, span logs.
 //
-// They are light views and small values, built at the call site:
+// They are light views and small values, built at the call site (tags may also be a std::map, a
+// std::unordered_map or a vector of string pairs; `Tags` is the owning type for a variable):
 //
 //   sender.send_metric("cpu.usage", 42.5, std::nullopt, "host-01", {{"env", "prod"}});
 //   sender.send_distribution("latency", {{30.0, 20}, {5.1, 10}}, Granularity::minute, ts, "", {});
 //   sender.send_metric("cpu.usage", 42.5, std::chrono::system_clock::now(), "host-01", {});
 //
-// Strings are `std::string_view`s into the caller's memory: nothing is copied until the point is
-// formatted, which happens before the call returns.
+// The views' strings are `std::string_view`s into the caller's memory: nothing is copied until the
+// point is formatted, which happens before the call returns. `Tags` owns its strings.
 //
 // Thread-safety: plain values and views; see list_view.h.
 #pragma once
@@ -15,9 +16,11 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "wavefront/export.h"
 #include "wavefront/list_view.h"
@@ -33,8 +36,23 @@ struct Tag {
   Tag(std::string_view tag_key, std::string_view tag_value) : key(tag_key), value(tag_value) {}
 };
 
-// Tags in the caller's order. For points, a repeated key keeps its last value; spans keep repeats.
-using Tags = ListView<Tag>;
+// A view of tags in the caller's order, the parameter type of every send and format call: it reads a
+// braced list, a std::map, a std::unordered_map, or a vector/array of pairs or of Tag, without copying.
+// For points, a repeated key keeps its last value; spans keep repeats. Like std::string_view it does
+// not own what it shows: write it in the call, do not store it.
+using TagList = ListView<Tag>;
+
+// Tags to keep: key/value pairs that own their strings, in insertion order. What a variable of tags
+// should be (`Tags tags{{"env", prefix + "x"}};` owns "prodx", nothing dangles); every send call reads
+// it through TagList.
+using Tags = std::vector<std::pair<std::string, std::string>>;
+
+// Whether a type may be stored past a statement without dangling: true for the owning Tags, false for
+// the views. test/unit/tags_ownership_test.cc pins both.
+template <class T>
+struct owns_its_strings : std::false_type {};
+template <>
+struct owns_its_strings<std::vector<std::pair<std::string, std::string>>> : std::true_type {};
 // A list of strings: span parent ids, follows-from ids, event tags.
 using Strings = ListView<std::string_view>;
 
@@ -160,10 +178,10 @@ constexpr GranularitySet operator|(Granularity left, Granularity right) noexcept
 // stored in a variable must view fields that outlive it (e.g. a std::vector<Tag>).
 struct SpanLog {
   std::int64_t timestamp_us = 0;
-  Tags fields;
+  TagList fields;
 
   SpanLog() = default;
-  SpanLog(std::int64_t log_timestamp_us, Tags log_fields)
+  SpanLog(std::int64_t log_timestamp_us, TagList log_fields)
       : timestamp_us(log_timestamp_us), fields(log_fields) {}
 };
 using SpanLogs = ListView<SpanLog>;

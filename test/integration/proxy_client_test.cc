@@ -270,6 +270,38 @@ TEST(ProxyClient, EightProducerThreadsLoseNothing) {
   expect_accounting_identity(client->stats());
 }
 
+// stats() keeps the library's self-metrics apart: the user's counters hold exactly what the user
+// sent, the self-metrics their own (with the same accounting identity).
+TEST(ProxyClient, StatsKeepSelfMetricsApartFromTheUsersPoints) {
+  auto metrics = FakeProxy::start();
+  ASSERT_TRUE(metrics);
+  ProxyClientConfig config = config_for(*metrics);
+  config.self_metrics_interval = 20ms;
+  auto client = make_client(config);
+  constexpr int kSent = 4000;
+  for (int index = 0; index < kSent; ++index) {
+    ASSERT_TRUE(client->send_metric("user.metric", index, std::nullopt, "h", {{"env", "prod"}}).ok());
+  }
+  ASSERT_TRUE(testing::eventually([&] {
+    for (const std::string& line : metrics->lines()) {
+      if (line.find("~sdk.cpp.core.sender.proxy.points.valid") != std::string::npos) return true;
+    }
+    return false;
+  }));
+  ASSERT_TRUE(client->flush(5s).ok());
+  const SenderStats stats = client->stats();
+  EXPECT_EQ(stats[DataType::metric].accepted, static_cast<std::uint64_t>(kSent));
+  EXPECT_EQ(stats[DataType::metric].delivered, static_cast<std::uint64_t>(kSent));
+  const TypeStats& self = stats.self_metrics;
+  EXPECT_GT(self.accepted, 0u);
+  EXPECT_EQ(self.accepted, self.delivered + self.queued + self.dropped);
+  std::size_t user_lines = 0;
+  for (const std::string& line : metrics->lines())
+    user_lines += line.rfind("\"user.metric\"", 0) == 0 ? 1 : 0;
+  EXPECT_EQ(user_lines, static_cast<std::size_t>(kSent));
+  expect_accounting_identity(stats);
+}
+
 TEST(ProxyClient, ReportsItsOwnMetrics) {
   auto metrics = FakeProxy::start();
   ASSERT_TRUE(metrics);

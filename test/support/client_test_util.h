@@ -52,7 +52,8 @@ class ManualClock final : public Clock {
   std::atomic<std::int64_t> nanoseconds_{1'000'000'000'000};
 };
 
-// accepted == delivered + queued + dropped, per data type, and dropped is the sum of its reasons.
+// accepted == delivered + queued + dropped, per data type and for the self-metrics, and dropped is the
+// sum of its reasons.
 inline void expect_accounting_identity(const SenderStats& stats) {
   for (std::size_t index = 0; index < kDataTypeCount; ++index) {
     const TypeStats& type = stats.types[index];
@@ -62,6 +63,8 @@ inline void expect_accounting_identity(const SenderStats& stats) {
         << data_type_name(static_cast<DataType>(index));
     EXPECT_EQ(type.dropped, reasons) << data_type_name(static_cast<DataType>(index));
   }
+  const TypeStats& self = stats.self_metrics;
+  EXPECT_EQ(self.accepted, self.delivered + self.queued + self.dropped) << "self-metrics";
 }
 
 // Every line must parse strictly as the expected kind; returns how many did.

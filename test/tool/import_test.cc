@@ -126,7 +126,7 @@ TEST(ImportBinary, JsonSummaryMatchesWhatArrived) {
   EXPECT_EQ(summary["invalid_by_library"], 1);  // a source ending in a backslash
   EXPECT_EQ(summary["invalid"], 2);
   EXPECT_EQ(summary["empty_values"], 1);
-  EXPECT_EQ(summary["by_type"]["points"]["delivered"], 2);
+  EXPECT_EQ(summary["by_type"]["metric"]["delivered"], 2);
   EXPECT_EQ(summary["exit_code"], 1);
   EXPECT_THAT(result.stderr_text, HasSubstr("data.csv:3:4: invalid_number: column \"cpu\": \"oops\""));
   EXPECT_THAT(result.stderr_text, HasSubstr("data.csv:6:1: invalid_source: "));

@@ -12,7 +12,7 @@ using testing_util::options_with_default;
 using testing_util::Result;
 
 Result distribution(Centroids centroids, GranularitySet granularities = Granularity::minute,
-                    Timestamp timestamp = 1700000040, Tags tags = {}, std::string_view name = "d") {
+                    Timestamp timestamp = 1700000040, TagList tags = {}, std::string_view name = "d") {
   Result result;
   result.status = format_distribution(result.out, name, centroids, granularities, timestamp, "s", tags,
                                       options_with_default());

@@ -22,7 +22,7 @@ struct EventResult {
   }
 };
 
-EventResult event(std::string_view name, std::int64_t start, std::int64_t end, Tags annotations = {},
+EventResult event(std::string_view name, std::int64_t start, std::int64_t end, TagList annotations = {},
                   Strings tags = {}, std::string_view source = "h") {
   EventResult result;
   const FormatOptions options = options_with_default();

@@ -22,7 +22,7 @@ struct SpanResult {
   std::string code() const { return std::string(error_code_name(status.code())); }
 };
 
-SpanResult span(Tags tags = {}, SpanLogs logs = {}, std::string_view name = "op",
+SpanResult span(TagList tags = {}, SpanLogs logs = {}, std::string_view name = "op",
                 std::string_view trace = kTrace, Strings parents = {}, Strings follows = {},
                 std::int64_t start = 1700000000000, std::int64_t duration = 5,
                 const FormatOptions& options = options_with_default()) {

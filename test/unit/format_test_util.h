@@ -21,7 +21,7 @@ inline FormatOptions options_with_default(std::string default_source = "default-
   return options;
 }
 
-inline Result metric(std::string_view name, double value, Tags tags = {}, std::string_view source = "s",
+inline Result metric(std::string_view name, double value, TagList tags = {}, std::string_view source = "s",
                      Timestamp timestamp = std::nullopt,
                      const FormatOptions& options = options_with_default()) {
   Result result;
@@ -29,7 +29,7 @@ inline Result metric(std::string_view name, double value, Tags tags = {}, std::s
   return result;
 }
 
-inline Result delta(std::string_view name, double value, Tags tags = {}, std::string_view source = "s",
+inline Result delta(std::string_view name, double value, TagList tags = {}, std::string_view source = "s",
                     const FormatOptions& options = options_with_default()) {
   Result result;
   result.status = format_delta_counter(result.out, name, value, std::nullopt, source, tags, options);

@@ -12,7 +12,7 @@
 namespace wavefront {
 namespace {
 
-std::string join(Tags tags) {
+std::string join(TagList tags) {
   std::string text;
   for (const Tag tag : tags) text += std::string(tag.key) + "=" + std::string(tag.value) + ";";
   return text;
@@ -26,7 +26,7 @@ std::string join(Strings strings) {
 
 TEST(ListView, AcceptsBracedLists) {
   EXPECT_EQ(join({{"a", "1"}, {"b", "2"}}), "a=1;b=2;");
-  EXPECT_EQ(join(Tags{}), "");
+  EXPECT_EQ(join(TagList{}), "");
   EXPECT_EQ(join(Strings{"x", "y"}), "x;y;");
 }
 

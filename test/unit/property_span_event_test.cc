@@ -186,7 +186,7 @@ TEST(FormatProperty, SpanAndSpanLogs) {
     for (const RawLog& log : call.logs) fields.push_back(tag_views(log.fields));
     std::vector<SpanLog> logs;
     for (std::size_t k = 0; k < call.logs.size(); ++k) {
-      logs.emplace_back(call.logs[k].timestamp_us, Tags(fields[k].data(), fields[k].size()));
+      logs.emplace_back(call.logs[k].timestamp_us, TagList(fields[k].data(), fields[k].size()));
     }
     const std::vector<std::string_view> parents(call.parents.begin(), call.parents.end());
     const std::vector<std::string_view> follows(call.follows_from.begin(), call.follows_from.end());
@@ -197,7 +197,7 @@ TEST(FormatProperty, SpanAndSpanLogs) {
     const Status status = format_span(
         span_out, logs_out, call.name, call.start_ms, call.duration_ms, call.source, call.trace_id,
         call.span_id, Strings(parents.data(), parents.size()), Strings(follows.data(), follows.size()),
-        Tags(tags.data(), tags.size()), SpanLogs(logs.data(), logs.size()), options);
+        TagList(tags.data(), tags.size()), SpanLogs(logs.data(), logs.size()), options);
     if (!judge(status, expected.expect, span_out == kPrevious && logs_out == kPrevious, shown, failures))
       continue;
     if (span_out.rfind(kPrevious, 0) != 0 || logs_out.rfind(kPrevious, 0) != 0) {
@@ -361,7 +361,7 @@ TEST(FormatProperty, EventLineAndJson) {
       std::string out = kPrevious;
       const Status status = (json ? format_event_json : format_event)(
           out, call.name, call.start_ms, call.end_ms, call.source,
-          Tags(annotations.data(), annotations.size()), Strings(tags.data(), tags.size()), options);
+          TagList(annotations.data(), annotations.size()), Strings(tags.data(), tags.size()), options);
       if (!judge(status, expected.expect, out == kPrevious, shown, failures)) continue;
       const std::string appended = out.substr(std::strlen(kPrevious));
       if (!json) {

@@ -158,8 +158,8 @@ void run_points(bool delta, std::uint64_t seed, int iterations) {
 
     std::string out = kPrevious;
     const Status status =
-        delta ? format_delta_counter(out, name, value, timestamp, source, Tags(views), options)
-              : format_metric(out, name, value, timestamp, source, Tags(views), options);
+        delta ? format_delta_counter(out, name, value, timestamp, source, TagList(views), options)
+              : format_metric(out, name, value, timestamp, source, TagList(views), options);
     if (status.ok() && zero_delta) {
       if (out != kPrevious)
         failures.add(call, "a zero delta appended " + show(out.substr(std::strlen(kPrevious))));
@@ -287,7 +287,7 @@ TEST(FormatProperty, Distribution) {
 
     std::string out = kPrevious;
     const Status status = format_distribution(out, name, Centroids(centroids.data(), centroids.size()),
-                                              granularities, timestamp, source, Tags(views), options);
+                                              granularities, timestamp, source, TagList(views), options);
     if (!judge(status, expect, out == kPrevious, call, failures)) continue;
     const auto lines = appended_lines(out, LineKind::distribution, granularity_chars.size(), call, failures);
     if (!lines) continue;

@@ -145,7 +145,7 @@ TEST(StatusField, FormattersNameTheRefusedArgumentAndElement) {
   check(format_span(out, logs, "op", 1700000000000, -5, "s", id, id, {}, {}, {}, {}),
         ErrorCode::invalid_timestamp, Field::duration_ms, kNone);
   const Tag bad_field[] = {{"k", "\xFF"}};
-  const SpanLog span_logs[] = {{1, {}}, {2, Tags(bad_field, 1)}};
+  const SpanLog span_logs[] = {{1, {}}, {2, TagList(bad_field, 1)}};
   check(format_span(out, logs, "op", 1700000000000, 5, "s", id, id, {}, {}, {}, span_logs),
         ErrorCode::invalid_tag_value, Field::span_logs, 1);
   check(format_event(out, "e", 1700000000000, 0, "s", {{"a", "1"}, {"host", "x"}}, {}),

@@ -23,7 +23,7 @@ FlushResult QueuedSender::close(std::chrono::milliseconds timeout) { return core
 std::uint64_t QueuedSender::failure_count() const { return handle_->core().failure_count(); }
 SenderStats QueuedSender::stats() const { return handle_->core().stats(); }
 
-Expected<Series> QueuedSender::series(std::string_view name, Tags tags, std::string_view source,
+Expected<Series> QueuedSender::series(std::string_view name, TagList tags, std::string_view source,
                                       SeriesKind kind) {
   // Format the point twice with values that differ in one digit: the text around that digit is the
   // series' formatted name, source and tags, validated exactly as a send would.
@@ -58,15 +58,15 @@ Status Series::send(double value, Timestamp timestamp) const {
 std::string_view data_type_name(DataType type) noexcept {
   switch (type) {
     case DataType::metric:
-      return "points";
+      return "metric";
     case DataType::distribution:
-      return "histograms";
+      return "distribution";
     case DataType::span:
-      return "spans";
+      return "span";
     case DataType::span_log:
       return "span_logs";
     case DataType::event:
-      return "events";
+      return "event";
   }
   return "unknown";
 }

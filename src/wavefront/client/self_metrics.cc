@@ -9,6 +9,24 @@
 namespace wavefront::client {
 namespace {
 
+// The data type's segment of a self-metric name (spec §5): "points", "histograms", "spans",
+// "span_logs", "events" (not data_type_name(): these names are what dashboards already query).
+std::string_view self_metric_segment(DataType type) {
+  switch (type) {
+    case DataType::metric:
+      return "points";
+    case DataType::distribution:
+      return "histograms";
+    case DataType::span:
+      return "spans";
+    case DataType::span_log:
+      return "span_logs";
+    case DataType::event:
+      return "events";
+  }
+  return "unknown";
+}
+
 std::string self_prefix(const ClientIdentity& identity) {
   return "~sdk.cpp.core.sender." + identity.client_kind + ".";
 }
@@ -17,9 +35,9 @@ std::string self_prefix(const ClientIdentity& identity) {
 
 void SenderCore::register_self_metrics() {
   const std::string prefix = self_prefix(identity_);
-  const Tags tags = identity_.tags;
+  const TagList tags = identity_.tags;
   for (std::size_t index = 0; index < kDataTypeCount; ++index) {
-    const std::string base = prefix + std::string(data_type_name(static_cast<DataType>(index))) + ".";
+    const std::string base = prefix + std::string(self_metric_segment(static_cast<DataType>(index))) + ".";
     const queue::LineQueue* queue = queues_[index].get();
     const auto counter = [&](const char* suffix, std::uint64_t TypeStats::*field) {
       self_registry_.cumulative_callback(base + suffix, tags,
@@ -48,7 +66,7 @@ void SenderCore::report_self_metrics() {
   for (std::size_t index = 0; index < kDataTypeCount; ++index) {
     for (const auto& [code, count] : now.types[index].responses) {
       if (!registered_codes_.insert({index, code}).second) continue;
-      const std::string name = prefix + std::string(data_type_name(static_cast<DataType>(index))) +
+      const std::string name = prefix + std::string(self_metric_segment(static_cast<DataType>(index))) +
                                ".report." + std::to_string(code);
       self_registry_.cumulative_callback(name, identity_.tags, [this, index, status_code = code] {
         SenderStats snapshot;
@@ -59,6 +77,8 @@ void SenderCore::report_self_metrics() {
       });
     }
   }
+  // The lines sent now go to the self-metrics queue (stats().self_metrics), not the user's.
+  const SelfReportingScope self_reporting;
   report_registry(self_registry_, *this, ReporterConfig(), false);
 }
 

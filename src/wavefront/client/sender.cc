@@ -30,21 +30,21 @@ Status Sender::dispatch(DataType type, std::size_t items, Format&& format) {
 }
 
 Status Sender::send_metric(std::string_view name, double value, Timestamp timestamp, std::string_view source,
-                           Tags tags) {
+                           TagList tags) {
   return dispatch(DataType::metric, 1, [&](std::string& out) {
     return format_metric(out, name, value, timestamp, source, tags, format_);
   });
 }
 
 Status Sender::send_delta_counter(std::string_view name, double value, Timestamp timestamp,
-                                  std::string_view source, Tags tags) {
+                                  std::string_view source, TagList tags) {
   return dispatch(DataType::metric, 1, [&](std::string& out) {
     return format_delta_counter(out, name, value, timestamp, source, tags, format_);
   });
 }
 
 Status Sender::send_distribution(std::string_view name, Centroids centroids, GranularitySet granularities,
-                                 Timestamp timestamp, std::string_view source, Tags tags) {
+                                 Timestamp timestamp, std::string_view source, TagList tags) {
   return dispatch(DataType::distribution, granularity_count(granularities), [&](std::string& out) {
     return format_distribution(out, name, centroids, granularities, timestamp, source, tags, format_);
   });
@@ -52,7 +52,7 @@ Status Sender::send_distribution(std::string_view name, Centroids centroids, Gra
 
 Status Sender::send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
                          std::string_view source, std::string_view trace_id, std::string_view span_id,
-                         Strings parents, Strings follows_from, Tags tags, SpanLogs span_logs) {
+                         Strings parents, Strings follows_from, TagList tags, SpanLogs span_logs) {
   t_lines.clear();
   t_span_logs.clear();
   Status status = format_span(t_lines, t_span_logs, name, start_ms, duration_ms, source, trace_id, span_id,
@@ -69,7 +69,7 @@ Status Sender::send_span(std::string_view name, std::int64_t start_ms, std::int6
 }
 
 Status Sender::send_event(std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
-                          std::string_view source, Tags annotations, Strings tags) {
+                          std::string_view source, TagList annotations, Strings tags) {
   return dispatch(DataType::event, 1, [&](std::string& out) {
     if (!events_as_json_)
       return format_event(out, name, start_ms, end_ms, source, annotations, tags, format_);
@@ -96,7 +96,7 @@ Status Sender::send(const DistributionPoint& distribution) {
 Status Sender::send(const SpanPoint& span) {
   std::vector<SpanLog> logs;
   logs.reserve(span.logs().size());
-  for (const auto& [timestamp_us, fields] : span.logs()) logs.emplace_back(timestamp_us, Tags(fields));
+  for (const auto& [timestamp_us, fields] : span.logs()) logs.emplace_back(timestamp_us, TagList(fields));
   return send_span(span.name(), span.start_ms(), span.duration_ms(), span.source(), span.trace_id(),
                    span.span_id(), span.parents(), span.follows_from(), span.tags(), logs);
 }

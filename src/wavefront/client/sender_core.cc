@@ -17,12 +17,15 @@ constexpr auto kFlusherMaxSleep = Milliseconds(100);  // re-check the (possibly 
 constexpr auto kCloseSlack = Milliseconds(100);
 constexpr std::size_t kMaxStagingBytes = std::size_t{64} * 1024 * 1024;
 
-std::array<internal::Backoff, kDataTypeCount> make_backoffs(const SenderConfig& config) {
+// Set while the flusher thread reports self-metrics: their lines go to the self-metrics queue.
+thread_local bool t_reporting_self = false;
+
+std::array<internal::Backoff, kDataTypeCount + 1> make_backoffs(const SenderConfig& config) {
   const auto seed = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
   const auto make = [&](std::uint64_t index) {
     return internal::Backoff(config.retry_backoff_initial, config.retry_backoff_max, seed + index * 7919);
   };
-  return {make(0), make(1), make(2), make(3), make(4)};
+  return {make(0), make(1), make(2), make(3), make(4), make(5)};
 }
 
 queue::QueueBounds bounds_of(const SenderConfig& config) {
@@ -85,6 +88,14 @@ SenderCore::~SenderCore() {
   // must outlive it.
   std::unique_lock<std::mutex> lock(mutex_);
   closed_changed_.wait(lock, [&] { return closed_; });
+}
+
+SelfReportingScope::SelfReportingScope() { t_reporting_self = true; }
+SelfReportingScope::~SelfReportingScope() { t_reporting_self = false; }
+
+queue::LineQueue& SenderCore::queue_for(DataType type) {
+  if (t_reporting_self && type == DataType::metric) return *queues_[kSelfQueue];
+  return *queues_[static_cast<std::size_t>(type)];
 }
 
 Status SenderCore::refuse_unrouted(DataType type, std::size_t items) {
@@ -151,8 +162,8 @@ Status SenderCore::send_series(const SeriesLine& line, double value, Timestamp t
 
 FlushResult SenderCore::flush(Milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::array<std::uint64_t, kDataTypeCount> targets{};
-  for (std::size_t index = 0; index < kDataTypeCount; ++index)
+  std::array<std::uint64_t, kQueueCount> targets{};
+  for (std::size_t index = 0; index < kQueueCount; ++index)
     targets[index] = queues_[index]->accepted_sequence();
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -160,7 +171,7 @@ FlushResult SenderCore::flush(Milliseconds timeout) {
   }
   wake_.notify_one();
   FlushResult result;
-  for (std::size_t index = 0; index < kDataTypeCount; ++index) {
+  for (std::size_t index = 0; index < kQueueCount; ++index) {
     queues_[index]->wait_finished(targets[index], deadline);
     const std::uint64_t finished = queues_[index]->finished_sequence();
     if (finished < targets[index]) result.items_left += targets[index] - finished;
@@ -237,13 +248,15 @@ std::uint64_t SenderCore::failure_count() const {
   const SenderStats snapshot = stats();
   std::uint64_t failures = 0;
   for (const TypeStats& type : snapshot.types) failures += type.invalid + type.dropped + type.report_errors;
-  return failures;
+  const TypeStats& self = snapshot.self_metrics;
+  return failures + self.invalid + self.dropped + self.report_errors;
 }
 
 SenderStats SenderCore::stats() const {
   SenderStats snapshot;
   for (std::size_t index = 0; index < kDataTypeCount; ++index)
     snapshot.types[index] = queues_[index]->snapshot();
+  snapshot.self_metrics = queues_[kSelfQueue]->snapshot();
   transport_->add_stats(snapshot);
   return snapshot;
 }
@@ -276,9 +289,8 @@ void SenderCore::run() {
       next_self_metrics = now + config_.self_metrics_interval;
       report_self_metrics();
     }
-    for (std::size_t index = 0; index < kDataTypeCount; ++index) {
-      drain(static_cast<DataType>(index), interval_due || flush_now || stopping);
-    }
+    for (std::size_t index = 0; index < kQueueCount; ++index)
+      drain(index, interval_due || flush_now || stopping);
     if (!stopping) continue;
     bool empty = true;
     for (const auto& queue : queues_) empty = empty && queue->snapshot().queued == 0;
@@ -294,8 +306,8 @@ void SenderCore::run() {
   transport_->shutdown();
 }
 
-void SenderCore::drain(DataType type, bool include_open) {
-  const std::size_t index = static_cast<std::size_t>(type);
+void SenderCore::drain(std::size_t index, bool include_open) {
+  const DataType type = queue_type(index);
   queue::LineQueue& queue = *queues_[index];
   queue::Batch batch;
   while (clock_->now() >= next_attempt_[index] && queue.take(batch, include_open)) {

@@ -47,6 +47,16 @@ struct ClientIdentity {
 // rate-limited log.
 using TransportFactory = std::function<std::unique_ptr<transport::Transport>(internal::RateLimitedLog&)>;
 
+// While one is alive on a thread, the metrics that thread sends through a SenderCore are counted as
+// self-metrics (SenderStats::self_metrics), not as the user's: report_self_metrics() holds one.
+class SelfReportingScope {
+ public:
+  SelfReportingScope();
+  ~SelfReportingScope();
+  SelfReportingScope(const SelfReportingScope&) = delete;
+  SelfReportingScope& operator=(const SelfReportingScope&) = delete;
+};
+
 // The core implements Sender itself, so the flusher can send self-metrics through it: its lifetime
 // covers the flusher's, unlike the public object wrapping it.
 class SenderCore final : public Sender {
@@ -76,12 +86,20 @@ class SenderCore final : public Sender {
   std::chrono::milliseconds close_timeout() const { return config_.close_timeout; }
 
  private:
-  queue::LineQueue& queue_for(DataType type) { return *queues_[static_cast<std::size_t>(type)]; }
+  // One queue per data type, and one more for the self-metrics (delivered as metrics), so that
+  // stats() keeps the user's counts apart from the library's own points.
+  static constexpr std::size_t kQueueCount = kDataTypeCount + 1;
+  static constexpr std::size_t kSelfQueue = kDataTypeCount;
+  static DataType queue_type(std::size_t index) {
+    return index == kSelfQueue ? DataType::metric : static_cast<DataType>(index);
+  }
+  // The data type's queue; the self-metrics queue for metrics sent by report_self_metrics().
+  queue::LineQueue& queue_for(DataType type);
   Status refuse_unrouted(DataType type, std::size_t items);
   Status enqueue(DataType type, std::string_view lines, std::size_t items);
   void wake_flusher();
   void run();
-  void drain(DataType type, bool include_open);
+  void drain(std::size_t index, bool include_open);
   void drop_everything_left();
   FlushResult unsent_so_far(const char* when) const;
   void register_self_metrics();
@@ -92,10 +110,10 @@ class SenderCore final : public Sender {
   const std::shared_ptr<Clock> clock_;
   internal::RateLimitedLog log_;
   std::unique_ptr<transport::Transport> transport_;
-  std::array<std::unique_ptr<queue::LineQueue>, kDataTypeCount> queues_;
-  std::array<std::chrono::steady_clock::time_point, kDataTypeCount> next_attempt_{};
-  std::array<std::chrono::steady_clock::time_point, kDataTypeCount> last_failure_{};
-  std::array<internal::Backoff, kDataTypeCount> backoff_;
+  std::array<std::unique_ptr<queue::LineQueue>, kQueueCount> queues_;
+  std::array<std::chrono::steady_clock::time_point, kQueueCount> next_attempt_{};
+  std::array<std::chrono::steady_clock::time_point, kQueueCount> last_failure_{};
+  std::array<internal::Backoff, kQueueCount> backoff_;
   MetricRegistry self_registry_;
   std::set<std::pair<std::size_t, int>> registered_codes_;  // (data type, HTTP status) with a counter
   const std::chrono::steady_clock::time_point started_;     // schedules count from construction

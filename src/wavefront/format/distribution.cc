@@ -55,7 +55,7 @@ Status write_centroids(std::string& out, Centroids centroids, std::size_t& writt
 
 Status write_distribution(std::string& out, std::string_view name, Centroids centroids,
                           GranularitySet granularities, Timestamp timestamp, std::string_view source,
-                          Tags tags, const FormatOptions& options) {
+                          TagList tags, const FormatOptions& options) {
   const std::size_t line_start = out.size();
   out += "!M";
   // Whole seconds: a bin is a minute or more, and the proxy aligns the time down to its bin.
@@ -115,7 +115,7 @@ Status write_distribution(std::string& out, std::string_view name, Centroids cen
 
 Status format_distribution(std::string& out, std::string_view name, Centroids centroids,
                            GranularitySet granularities, Timestamp timestamp, std::string_view source,
-                           Tags tags, const FormatOptions& options) {
+                           TagList tags, const FormatOptions& options) {
   const std::size_t start = out.size();
   Status status = write_distribution(out, name, centroids, granularities, timestamp, source, tags, options);
   if (!status.ok()) out.resize(start);

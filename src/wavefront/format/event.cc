@@ -44,7 +44,7 @@ Status event_times(std::int64_t start_ms, std::int64_t end_ms, std::int64_t& eff
 }
 
 Status write_event_line(std::string& out, std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
-                        std::string_view source, Tags annotations, Strings tags,
+                        std::string_view source, TagList annotations, Strings tags,
                         const FormatOptions& options) {
   std::int64_t effective_end = 0;
   if (Status status = event_times(start_ms, end_ms, effective_end); !status.ok()) return status;
@@ -83,7 +83,7 @@ Status write_json_value(std::string& out, std::string_view value, const format::
   return Status();
 }
 
-Status write_json_annotations(std::string& out, Tags annotations) {
+Status write_json_annotations(std::string& out, TagList annotations) {
   // Validate and sanitize through the line writer (same rules, same messages), then keep the last
   // value of each key in JSON form. Events are rare: the scratch allocations do not matter.
   std::string scratch;
@@ -119,7 +119,7 @@ Status write_json_annotations(std::string& out, Tags annotations) {
 }
 
 Status write_event_json(std::string& out, std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
-                        std::string_view source, Tags annotations, Strings tags,
+                        std::string_view source, TagList annotations, Strings tags,
                         const FormatOptions& options) {
   std::int64_t effective_end = 0;
   if (Status status = event_times(start_ms, end_ms, effective_end); !status.ok()) return status;
@@ -151,7 +151,8 @@ Status write_event_json(std::string& out, std::string_view name, std::int64_t st
 }  // namespace
 
 Status format_event(std::string& out, std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
-                    std::string_view source, Tags annotations, Strings tags, const FormatOptions& options) {
+                    std::string_view source, TagList annotations, Strings tags,
+                    const FormatOptions& options) {
   const std::size_t start = out.size();
   Status status = write_event_line(out, name, start_ms, end_ms, source, annotations, tags, options);
   if (!status.ok()) out.resize(start);
@@ -159,7 +160,7 @@ Status format_event(std::string& out, std::string_view name, std::int64_t start_
 }
 
 Status format_event_json(std::string& out, std::string_view name, std::int64_t start_ms, std::int64_t end_ms,
-                         std::string_view source, Tags annotations, Strings tags,
+                         std::string_view source, TagList annotations, Strings tags,
                          const FormatOptions& options) {
   const std::size_t start = out.size();
   Status status = write_event_json(out, name, start_ms, end_ms, source, annotations, tags, options);

@@ -24,7 +24,7 @@ Status refuse_delta(std::string_view name, double value, bool zero_allowed) {
 }
 
 Status write_point(std::string& out, std::string_view name, double value, Timestamp timestamp,
-                   std::string_view source, Tags tags, const FormatOptions& options, PointKind kind) {
+                   std::string_view source, TagList tags, const FormatOptions& options, PointKind kind) {
   const bool named_delta = format::has_delta_prefix(name);
   const bool delta = kind == PointKind::delta_counter || named_delta;
   const format::FieldRules name_rules{delta ? "delta counter name" : "metric name", ErrorCode::invalid_name,
@@ -59,7 +59,7 @@ Status write_point(std::string& out, std::string_view name, double value, Timest
 }
 
 Status format_point(std::string& out, std::string_view name, double value, Timestamp timestamp,
-                    std::string_view source, Tags tags, const FormatOptions& options, PointKind kind) {
+                    std::string_view source, TagList tags, const FormatOptions& options, PointKind kind) {
   const std::size_t start = out.size();
   Status status = write_point(out, name, value, timestamp, source, tags, options, kind);
   // A refused point, or a zero delta (valid, but nothing to send), leaves no bytes behind.
@@ -70,12 +70,12 @@ Status format_point(std::string& out, std::string_view name, double value, Times
 }  // namespace
 
 Status format_metric(std::string& out, std::string_view name, double value, Timestamp timestamp,
-                     std::string_view source, Tags tags, const FormatOptions& options) {
+                     std::string_view source, TagList tags, const FormatOptions& options) {
   return format_point(out, name, value, timestamp, source, tags, options, PointKind::metric);
 }
 
 Status format_delta_counter(std::string& out, std::string_view name, double value, Timestamp timestamp,
-                            std::string_view source, Tags tags, const FormatOptions& options) {
+                            std::string_view source, TagList tags, const FormatOptions& options) {
   return format_point(out, name, value, timestamp, source, tags, options, PointKind::delta_counter);
 }
 

@@ -25,7 +25,7 @@ Status write_id(std::string& out, std::string_view id, std::string_view field, F
 
 Status write_span_line(std::string& out, std::string_view name, std::int64_t start_ms,
                        std::int64_t duration_ms, std::string_view source, std::string_view trace_id,
-                       std::string_view span_id, Strings parents, Strings follows_from, Tags tags,
+                       std::string_view span_id, Strings parents, Strings follows_from, TagList tags,
                        bool has_logs, const Limits& limits, const FormatOptions& options) {
   const std::size_t annotations = parents.size() + follows_from.size() + tags.size() + (has_logs ? 1 : 0);
   if (annotations > limits.max_span_annotations) {
@@ -125,7 +125,7 @@ Status write_span_logs_line(std::string& out, std::string_view span_line, std::s
 
 Status format::format_span_line(std::string& out, std::string_view name, std::int64_t start_ms,
                                 std::int64_t duration_ms, std::string_view source, std::string_view trace_id,
-                                std::string_view span_id, Strings parents, Strings follows_from, Tags tags,
+                                std::string_view span_id, Strings parents, Strings follows_from, TagList tags,
                                 bool has_span_logs, const FormatOptions& options) {
   const std::size_t start = out.size();
   Status status = write_span_line(out, name, start_ms, duration_ms, source, trace_id, span_id, parents,
@@ -137,7 +137,7 @@ Status format::format_span_line(std::string& out, std::string_view name, std::in
 Status format_span(std::string& span_out, std::string& span_logs_out, std::string_view name,
                    std::int64_t start_ms, std::int64_t duration_ms, std::string_view source,
                    std::string_view trace_id, std::string_view span_id, Strings parents, Strings follows_from,
-                   Tags tags, SpanLogs span_logs, const FormatOptions& options) {
+                   TagList tags, SpanLogs span_logs, const FormatOptions& options) {
   const std::size_t span_start = span_out.size();
   const std::size_t logs_start = span_logs_out.size();
   Status status = write_span_line(span_out, name, start_ms, duration_ms, source, trace_id, span_id, parents,

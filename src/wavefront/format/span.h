@@ -15,7 +15,7 @@ namespace wavefront::format {
 // Appends one span line (rolled back on refusal), with `"_spanLogs"="true"` when has_span_logs.
 Status format_span_line(std::string& out, std::string_view name, std::int64_t start_ms,
                         std::int64_t duration_ms, std::string_view source, std::string_view trace_id,
-                        std::string_view span_id, Strings parents, Strings follows_from, Tags tags,
+                        std::string_view span_id, Strings parents, Strings follows_from, TagList tags,
                         bool has_span_logs, const FormatOptions& options);
 
 // Appends span logs as the elements of a span-logs line's "logs" array

@@ -133,7 +133,7 @@ TagRules point_tag_rules(const Limits& limits) {
                   limits.max_point_tags};
 }
 
-Status append_tags(std::string& out, Tags tags, const TagRules& rules) {
+Status append_tags(std::string& out, TagList tags, const TagRules& rules) {
   WrittenTags written;
   for (std::size_t index = 0; index < tags.size(); ++index) {
     const Tag tag = tags[index];

@@ -25,7 +25,7 @@ struct TagRules {
 
 // Appends ` "key"="value"` for each tag, in order. Sanitizes keys, escapes values and enforces the
 // rules. On refusal `out` holds garbage past its original size; callers roll back.
-Status append_tags(std::string& out, Tags tags, const TagRules& rules);
+Status append_tags(std::string& out, TagList tags, const TagRules& rules);
 
 // The rules for point tags (metrics, delta counters, distributions) under the given limits.
 TagRules point_tag_rules(const Limits& limits);

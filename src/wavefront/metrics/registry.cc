@@ -24,7 +24,7 @@ std::string identity_key(MetricRegistry::Kind kind, std::string_view name,
 
 }  // namespace
 
-MetricRegistry::Entry& MetricRegistry::find_or_add(Kind kind, std::string_view name, Tags tags,
+MetricRegistry::Entry& MetricRegistry::find_or_add(Kind kind, std::string_view name, TagList tags,
                                                    const HistogramOptions* options) {
   std::vector<std::pair<std::string, std::string>> owned;
   owned.reserve(tags.size());
@@ -69,40 +69,40 @@ MetricRegistry::Entry& MetricRegistry::find_or_add(Kind kind, std::string_view n
   return *entries_.back();
 }
 
-Counter& MetricRegistry::counter(std::string_view name, Tags tags) {
+Counter& MetricRegistry::counter(std::string_view name, TagList tags) {
   return *find_or_add(Kind::counter, name, tags, nullptr).counter;
 }
 
-DeltaCounter& MetricRegistry::delta_counter(std::string_view name, Tags tags) {
+DeltaCounter& MetricRegistry::delta_counter(std::string_view name, TagList tags) {
   return *find_or_add(Kind::delta_counter, name, tags, nullptr).delta_counter;
 }
 
-Gauge& MetricRegistry::gauge(std::string_view name, Tags tags) {
+Gauge& MetricRegistry::gauge(std::string_view name, TagList tags) {
   return *find_or_add(Kind::gauge, name, tags, nullptr).gauge;
 }
 
-void MetricRegistry::gauge_callback(std::string_view name, Tags tags, std::function<double()> read) {
+void MetricRegistry::gauge_callback(std::string_view name, TagList tags, std::function<double()> read) {
   Entry& entry = find_or_add(Kind::gauge_callback, name, tags, nullptr);
   std::unique_lock<std::shared_mutex> lock(mutex_);
   entry.callback = std::move(read);
 }
 
-void MetricRegistry::cumulative_callback(std::string_view name, Tags tags,
+void MetricRegistry::cumulative_callback(std::string_view name, TagList tags,
                                          std::function<std::uint64_t()> read) {
   Entry& entry = find_or_add(Kind::cumulative_callback, name, tags, nullptr);
   std::unique_lock<std::shared_mutex> lock(mutex_);
   entry.cumulative = std::move(read);
 }
 
-Histogram& MetricRegistry::histogram(std::string_view name, Tags tags) {
+Histogram& MetricRegistry::histogram(std::string_view name, TagList tags) {
   return *find_or_add(Kind::histogram, name, tags, nullptr).histogram;
 }
 
-Histogram& MetricRegistry::histogram(std::string_view name, Tags tags, const HistogramOptions& options) {
+Histogram& MetricRegistry::histogram(std::string_view name, TagList tags, const HistogramOptions& options) {
   return *find_or_add(Kind::histogram, name, tags, &options).histogram;
 }
 
-Timer& MetricRegistry::timer(std::string_view name, Tags tags) {
+Timer& MetricRegistry::timer(std::string_view name, TagList tags) {
   return *find_or_add(Kind::timer, name, tags, nullptr).timer;
 }
 

@@ -163,7 +163,7 @@ void Span::set_tag(std::string_view key, std::string_view value) {
   }
 }
 
-void Span::log(Tags fields) {
+void Span::log(TagList fields) {
   if (tracer_ == nullptr) return;
   LogRecord record;
   record.timestamp_us = wall_now_us();
@@ -359,10 +359,10 @@ void Tracer::send_span(const Span& span, std::int64_t duration_us) {
     for (const auto& record : span.logs_) logs.emplace_back(record.timestamp_us, record.fields);
   }
   spans_received_.inc();
-  const Status status = sender_.send_span(span.operation(), span.start_wall_us_ / 1000, duration_us / 1000,
-                                          config_.source, std::string_view(trace_id, 36),
-                                          std::string_view(span_id, 36), Strings(parents, parent_count), {},
-                                          Tags(tags.data(), tags.size()), SpanLogs(logs.data(), logs.size()));
+  const Status status = sender_.send_span(
+      span.operation(), span.start_wall_us_ / 1000, duration_us / 1000, config_.source,
+      std::string_view(trace_id, 36), std::string_view(span_id, 36), Strings(parents, parent_count), {},
+      TagList(tags.data(), tags.size()), SpanLogs(logs.data(), logs.size()));
   if (!status.ok()) report_errors_.inc();
 }
 

@@ -242,7 +242,7 @@ Status LineReader::read_span_logs() {
   }
   std::size_t first_field = 0;
   for (const auto& [micros, count] : log_shapes) {
-    parsed_.logs.emplace_back(micros, Tags(parsed_.log_fields.data() + first_field, count));
+    parsed_.logs.emplace_back(micros, TagList(parsed_.log_fields.data() + first_field, count));
     first_field += count;
   }
   for (std::string_view id : {parsed_.trace_id, parsed_.span_id}) {

@@ -47,7 +47,7 @@ Aggregator::Aggregator(wavefront::Sender& sender, AggregatorOptions options, Ref
       bin_seconds_(seconds_of(options.granularity)) {}
 
 Status Aggregator::add(std::string_view name, double value, wavefront::Timestamp timestamp,
-                       std::string_view source, wavefront::Tags tags) {
+                       std::string_view source, wavefront::TagList tags) {
   if (!std::isfinite(value)) {
     return Status(ErrorCode::non_finite_value, "value must be finite to be aggregated");
   }

@@ -53,7 +53,7 @@ class Aggregator {
 
   // Adds one value: ok, or the refusal (non_finite_value, or the name/source/tags rules).
   wavefront::Status add(std::string_view name, double value, wavefront::Timestamp timestamp,
-                        std::string_view source, wavefront::Tags tags);
+                        std::string_view source, wavefront::TagList tags);
   // Sends every open digest.
   void finish();
 

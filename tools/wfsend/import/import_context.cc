@@ -73,7 +73,7 @@ ImportContext::ImportContext(wavefront::Sender& sender, ProblemLog& problems, Pr
 
 wavefront::Status ImportContext::send_value(std::string_view name, double value,
                                             wavefront::Timestamp timestamp, std::string_view source,
-                                            wavefront::Tags tags) {
+                                            wavefront::TagList tags) {
   switch (mode_) {
     case ValueMode::point:
       return sent(sender_.send_metric(name, value, timestamp, source, tags));

@@ -79,7 +79,7 @@ class ImportContext {
   // Sends one metric value as the mode says (a point, a delta counter, or into the aggregator) and
   // counts the outcome; the caller report()s an outcome that is not ok, with the column it concerns.
   wavefront::Status send_value(std::string_view name, double value, wavefront::Timestamp timestamp,
-                               std::string_view source, wavefront::Tags tags);
+                               std::string_view source, wavefront::TagList tags);
   // Counts the outcome of a send call made directly on sender(); returns it.
   wavefront::Status sent(wavefront::Status status);
   // Reports an outcome that is not ok: a refusal is a problem at line:column; a drop is noted once per

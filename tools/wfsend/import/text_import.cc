@@ -68,7 +68,7 @@ bool TextLineImport::parse_value(std::string_view text, std::size_t column, std:
 }
 
 void TextLineImport::send(std::string_view name, double value, wavefront::Timestamp timestamp,
-                          std::string_view source, wavefront::Tags tags, std::size_t column) {
+                          std::string_view source, wavefront::TagList tags, std::size_t column) {
   const wavefront::Status status = context_->send_value(name, value, timestamp, source, tags);
   if (!status.ok()) context_->report(status, line_number_, column);
 }

@@ -45,7 +45,7 @@ class TextLineImport : public Importer {
   bool parse_value(std::string_view text, std::size_t column, std::string_view what, double& value);
   // Sends one metric value; a refusal or drop is reported at `column` (the sample's start).
   void send(std::string_view name, double value, wavefront::Timestamp timestamp, std::string_view source,
-            wavefront::Tags tags, std::size_t column);
+            wavefront::TagList tags, std::size_t column);
 
   // A word of a line split at blanks (graphite_format.cc, opentsdb_format.cc): its text and its
   // 0-based byte offset in the line.
