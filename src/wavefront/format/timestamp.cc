@@ -1,5 +1,6 @@
 // Timestamp (include/wavefront/types.h) and writing it on a line (spec §2.1).
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -94,6 +95,32 @@ Status append_timestamp(std::string& out, Timestamp timestamp, std::string_view 
       return Status();
   }
   return Status();
+}
+
+char* write_timestamp(char* at, Timestamp timestamp) {
+  const std::int64_t value = timestamp.count();
+  switch (timestamp.unit()) {
+    case Timestamp::Unit::none:
+      return at;
+    case Timestamp::Unit::seconds:
+      if (value <= 0 || value >= kMaxEpochSecondsOnWire) return nullptr;
+      *at++ = ' ';
+      return write_int(at, value);
+    case Timestamp::Unit::milliseconds:
+      if (value < kMaxEpochSecondsOnWire / 100 || value >= 10 * kMaxEpochSecondsOnWire) {
+        return nullptr;
+      }
+      *at++ = ' ';
+      at = write_int(at, value);
+      if (value < kMaxEpochSecondsOnWire) {
+        std::memcpy(at, "000", 3);
+        at += 3;
+      }
+      return at;
+    case Timestamp::Unit::invalid:
+      return nullptr;
+  }
+  return nullptr;
 }
 
 }  // namespace format
