@@ -1,6 +1,5 @@
 // Timestamp (include/wavefront/types.h) and writing it on a line (spec §2.1).
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <string>
 
@@ -113,8 +112,7 @@ char* write_timestamp(char* at, Timestamp timestamp) {
       *at++ = ' ';
       at = write_int(at, value);
       if (value < kMaxEpochSecondsOnWire) {
-        std::memcpy(at, "000", 3);
-        at += 3;
+        for (int zero = 0; zero < 3; ++zero) *at++ = '0';
       }
       return at;
     case Timestamp::Unit::invalid:
