@@ -2,11 +2,14 @@
 // run (docs/benchmarks.md, "Tracer"):
 //
 //   BM_RawSendSpan          send_span with ids already as text, the application tags and 2 span tags
+//   BM_RawSendSpanBinaryIds the same span with its ids as Id128 values (the send_span form the tracer
+//                           uses: UUIDs written from the bytes, no text to check)
 //   BM_TracerSampledSpan    start_span (child of a parent context) + 2 set_tag + finish: ids, clocks,
 //                           the same send_span, and the RED update (3 delta counters, 1 histogram)
 //   BM_TracerSampledOutSpan the same with a sampler that drops everything: no send, RED update only
-//   BM_RawFormatSpan, BM_TracerSampledSpanFormatOnly, BM_TracerSampledOutSpanFormatOnly
-//                           the same three into a sender that only formats the span (no queue, no
+//   BM_RawFormatSpan, BM_RawFormatSpanBinaryIds, BM_TracerSampledSpanFormatOnly,
+//   BM_TracerSampledOutSpanFormatOnly
+//                           the same into a sender that only formats the span (no queue, no
 //                           threads): the tracer's own cost against the formatting alone, steadier
 //   BM_TwoClockReads        two steady_clock::now() calls: the part of a span no tracer can avoid
 //   BM_W3cInjectExtract     inject a context as traceparent into a reused carrier, extract it back
@@ -118,6 +121,26 @@ std::uint64_t raw_spans(benchmark::State& state, wavefront::Sender& sender) {
   return calls;
 }
 
+// The same span with its ids as 128-bit values (Sender::send_span's Id128 form, the tracer's path).
+std::uint64_t raw_spans_binary_ids(benchmark::State& state, wavefront::Sender& sender) {
+  const auto tags = application().as_tags();
+  const wavefront::Id128 trace_id = wavefront::random_id(128);
+  const wavefront::Id128 span_id = wavefront::random_id(64);
+  const wavefront::Id128 parent_id = wavefront::random_id(64);
+  std::vector<wavefront::Tag> all;
+  for (const auto& [key, value] : tags) all.emplace_back(key, value);
+  all.emplace_back("span.kind", "server");
+  all.emplace_back("http.method", "POST");
+  std::uint64_t calls = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(sender.send_span("checkout", 1700000000123, 12, "host-01.example.com", trace_id,
+                                              span_id, parent_id, all, {}));
+    ++calls;
+  }
+  state.SetItemsProcessed(state.iterations());
+  return calls;
+}
+
 // Start (child of a parent context) + 2 tags + finish; returns the spans the tracer sent.
 std::uint64_t traced_spans(benchmark::State& state, wavefront::Sender& sender, bool sampled) {
   wavefront::Tracer tracer(sender, application(), tracer_config(sampled));
@@ -143,6 +166,13 @@ void BM_RawSendSpan(benchmark::State& state) {
 }
 BENCHMARK(BM_RawSendSpan);
 
+void BM_RawSendSpanBinaryIds(benchmark::State& state) {
+  LineSink sink;
+  auto client = make_client(sink.port());
+  check_spans(state, *client, raw_spans_binary_ids(state, *client));
+}
+BENCHMARK(BM_RawSendSpanBinaryIds);
+
 void BM_TracerSampledSpan(benchmark::State& state) {
   LineSink sink;
   auto client = make_client(sink.port());
@@ -163,6 +193,12 @@ void BM_RawFormatSpan(benchmark::State& state) {
   raw_spans(state, sender);
 }
 BENCHMARK(BM_RawFormatSpan);
+
+void BM_RawFormatSpanBinaryIds(benchmark::State& state) {
+  FormatOnlySender sender;
+  raw_spans_binary_ids(state, sender);
+}
+BENCHMARK(BM_RawFormatSpanBinaryIds);
 
 void BM_TracerSampledSpanFormatOnly(benchmark::State& state) {
   FormatOnlySender sender;

@@ -27,6 +27,7 @@
 #include "wavefront/format.h"
 #include "wavefront/points.h"
 #include "wavefront/status.h"
+#include "wavefront/trace_context.h"
 #include "wavefront/types.h"
 
 namespace wavefront {
@@ -136,7 +137,12 @@ class WAVEFRONT_API Sender {
   // A span, with its span logs if any (sent as a separate span-logs line).
   Status send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
                    std::string_view source, std::string_view trace_id, std::string_view span_id,
-                   Strings parents = {}, Strings follows_from = {}, TagList tags = {},
+                   Strings parents = {}, Strings follows_from = {}, TagList tags = {}, SpanLogs span_logs = {});
+  // The same span with its ids as 128-bit values (trace_context.h), as a tracer holds them: they are
+  // written as UUIDs straight from their bytes, with no text to format and check. `parent` empty:
+  // a root span. The lines on the wire are the ones the string form sends for the same ids.
+  Status send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
+                   std::string_view source, Id128 trace_id, Id128 span_id, Id128 parent, TagList tags = {},
                    SpanLogs span_logs = {});
   // An event; end_ms 0 makes an instant event.
   Status send_event(std::string_view name, std::int64_t start_ms, std::int64_t end_ms = 0,
@@ -173,6 +179,8 @@ class WAVEFRONT_API Sender {
   // The one dispatch: formats on this thread, then submits (a refusal is submitted too).
   template <class Format>
   Status dispatch(DataType type, std::size_t items, Format&& format);
+  // Submits a formatted span (and its span-logs line), or its refusal, for both send_span forms.
+  Status submit_span(Status status, bool has_span_logs);
 
   FormatOptions format_;
   bool events_as_json_;

@@ -92,6 +92,37 @@ TEST(SenderApi, DispatchHandsOverTheFormattersItemCounts) {
   }
 }
 
+TEST(SenderApi, SpansWith128BitIdsWriteWhatTheUuidTextWrites) {
+  const Id128 trace{0x7b3bf470945611e8ULL, 0x9eb6529269fb1459ULL};
+  const Id128 span{0, 0x0313bafe94570001ULL};
+  const Id128 parent{0, 0xABCDEF0123456789ULL};
+  const std::string trace_text = uuid_string(trace);
+  const std::string span_text = uuid_string(span);
+  const std::string parent_text = uuid_string(parent);
+  const std::vector<std::pair<std::string, std::string>> fields = {{"event", "x\"y"}};
+  const std::vector<SpanLog> logs = {SpanLog(1700000000123456, TagList(fields))};
+  CapturingSender text;
+  CapturingSender binary;
+  // No parent, one parent, span logs, tags that repeat a key, and a refusal (a blank name).
+  text.send_span("op", 1700000000123, 45, "h", trace_text, span_text);
+  binary.send_span("op", 1700000000123, 45, "h", trace, span, Id128{});
+  text.send_span("op", 1700000000123, 45, "", trace_text, span_text, {parent_text}, {},
+                 {{"k", "v"}, {"k", "w"}}, logs);
+  binary.send_span("op", 1700000000123, 45, "", trace, span, parent, {{"k", "v"}, {"k", "w"}}, logs);
+  text.send_span(" ", 1700000000123, 45, "h", trace_text, span_text, {}, {}, {}, logs);
+  binary.send_span(" ", 1700000000123, 45, "h", trace, span, Id128{}, {}, logs);
+  ASSERT_EQ(binary.calls.size(), text.calls.size());
+  ASSERT_EQ(binary.calls.size(), 5U);  // span; span and span logs; refused span and span logs
+  for (std::size_t index = 0; index < text.calls.size(); ++index) {
+    EXPECT_EQ(binary.calls[index].type, text.calls[index].type) << index;
+    EXPECT_EQ(binary.calls[index].items, text.calls[index].items) << index;
+    EXPECT_EQ(binary.calls[index].lines, text.calls[index].lines) << index;
+    EXPECT_EQ(binary.calls[index].code, text.calls[index].code) << index;
+  }
+  EXPECT_NE(binary.calls[1].lines.find("parent=00000000-0000-0000-abcd-ef0123456789"), std::string::npos);
+  EXPECT_EQ(binary.calls[3].code, ErrorCode::invalid_name);
+}
+
 TEST(SenderApi, TimePointTimestampsKeepMilliseconds) {
   testing::RecordingSender sender;
   const auto when = std::chrono::system_clock::time_point(std::chrono::milliseconds(1700000000123));

@@ -4,6 +4,9 @@
 
 #include <bitset>
 #include <string>
+#include <utility>
+
+#include "wavefront/format/span.h"
 
 namespace wavefront {
 namespace {
@@ -57,9 +60,27 @@ Status Sender::send_span(std::string_view name, std::int64_t start_ms, std::int6
   t_span_logs.clear();
   Status status = format_span(t_lines, t_span_logs, name, start_ms, duration_ms, source, trace_id, span_id,
                               parents, follows_from, tags, span_logs, format_);
+  return submit_span(std::move(status), !span_logs.empty());
+}
+
+Status Sender::send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
+                         std::string_view source, Id128 trace_id, Id128 span_id, Id128 parent, TagList tags,
+                         SpanLogs span_logs) {
+  t_lines.clear();
+  t_span_logs.clear();
+  Status status = format::format_span_line_ids(t_lines, name, start_ms, duration_ms, source, trace_id,
+                                               span_id, parent, tags, !span_logs.empty(), format_);
+  if (status.ok() && !span_logs.empty()) {
+    const std::string_view span_line(t_lines.data(), t_lines.size() - 1);  // without '\n'
+    status = format::format_span_logs_line(t_span_logs, span_line, trace_id, span_id, span_logs, format_);
+  }
+  return submit_span(std::move(status), !span_logs.empty());
+}
+
+Status Sender::submit_span(Status status, bool has_span_logs) {
   if (!status.ok()) {
     Status refused = submit(FormattedLines{DataType::span, {}, 0, status});
-    if (!span_logs.empty()) submit(FormattedLines{DataType::span_log, {}, 0, std::move(status)});
+    if (has_span_logs) submit(FormattedLines{DataType::span_log, {}, 0, std::move(status)});
     return refused;
   }
   Status span_status = submit(FormattedLines{DataType::span, t_lines, 1, Status()});

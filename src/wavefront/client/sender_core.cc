@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "wavefront/format/fields.h"
 #include "wavefront/format/numbers.h"
@@ -146,18 +147,23 @@ Status SenderCore::send_series(const SeriesLine& line, double value, Timestamp t
                   "delta counter series has a negative value; deltas must not be negative");
   }
   if (delta && value == 0) return Status();  // valid, nothing to send
-  thread_local std::string t_series;         // reused: a series send allocates nothing once warm
-  t_series.clear();
-  t_series.append(line.before_value);
-  format::append_double(t_series, value);
-  if (timestamp.has_value()) {
-    if (Status status = format::append_timestamp(t_series, timestamp, "timestamp"); !status.ok()) {
-      queue_for(DataType::metric).count_invalid();
-      return status;
-    }
+  // The line is written through a pointer into a stack buffer (a heap one past 1 KiB): the fixed parts
+  // copied, value and timestamp written in place, one enqueue.
+  const std::size_t bound = line.before_value.size() + format::kMaxDoubleChars + format::kMaxTimestampChars +
+                            line.after_timestamp.size();
+  char stack_line[1024];
+  std::string heap_line;
+  char* const begin = bound <= sizeof stack_line ? stack_line : (heap_line.resize(bound), heap_line.data());
+  char* at = std::copy(line.before_value.begin(), line.before_value.end(), begin);
+  at = format::write_double(at, value);
+  at = format::write_timestamp(at, timestamp);
+  if (at == nullptr) {  // refused: the general writer says why
+    std::string unused;
+    queue_for(DataType::metric).count_invalid();
+    return format::append_timestamp(unused, timestamp, "timestamp");
   }
-  t_series.append(line.after_timestamp);
-  return enqueue(DataType::metric, t_series, 1);
+  at = std::copy(line.after_timestamp.begin(), line.after_timestamp.end(), at);
+  return enqueue(DataType::metric, std::string_view(begin, static_cast<std::size_t>(at - begin)), 1);
 }
 
 FlushResult SenderCore::flush(Milliseconds timeout) {

@@ -46,6 +46,12 @@ inline constexpr std::int64_t kMaxEpochSecondsOnWire = 1000000000000;
 // read as another instant.
 Status append_timestamp(std::string& out, Timestamp timestamp, std::string_view field);
 
+// The same through a pointer, for callers that reserved kMaxTimestampChars bytes: writes ' ' and the
+// timestamp (nothing without one) exactly as append_timestamp, and returns the end of what it wrote,
+// or nullptr (the bytes at `at` being garbage) where append_timestamp would refuse the timestamp.
+inline constexpr std::size_t kMaxTimestampChars = 24;
+char* write_timestamp(char* at, Timestamp timestamp);
+
 // Message builders for the refusals the writers above do not cover.
 Status problem_error(ErrorCode code, std::string_view field, FieldProblem problem, std::string_view value);
 Status too_long_error(ErrorCode code, std::string_view field, std::size_t length, std::size_t limit,

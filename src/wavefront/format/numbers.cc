@@ -19,14 +19,14 @@ std::size_t decimal_digits(std::uint64_t value) {
 // Fast path for the values most metrics have: at most 15 significant digits and 6 decimals, printed in
 // fixed notation. A decimal of at most 15 significant digits is the only one of that size that reads
 // back to its double (DBL_DIG), so when it reads back exactly it is the shortest round-trip form, the
-// one std::to_chars prints. Returns false (appending nothing) to leave the value to std::to_chars.
-bool append_short_decimal(std::string& out, double value) {
+// one std::to_chars prints. Returns nullptr (writing nothing) to leave the value to std::to_chars.
+char* write_short_decimal(char* at, double value) {
   const double magnitude = value < 0 ? -value : value;
-  if (!(magnitude >= 1e-6 && magnitude < 1e15)) return false;
+  if (!(magnitude >= 1e-6 && magnitude < 1e15)) return nullptr;
   static constexpr double kPowersOf10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6};
   for (std::size_t decimals = 0; decimals < std::size(kPowersOf10); ++decimals) {
     const double scaled = magnitude * kPowersOf10[decimals];
-    if (scaled >= 1e15) return false;
+    if (scaled >= 1e15) return nullptr;
     auto digits = static_cast<std::uint64_t>(scaled);
     // digits / 10^decimals is correctly rounded, so equality means the decimal reads back as value.
     if (static_cast<double>(digits) != scaled) continue;
@@ -41,7 +41,7 @@ bool append_short_decimal(std::string& out, double value) {
     const long exponent = static_cast<long>(length) - 1 - static_cast<long>(places);
     const std::size_t scientific_length =
         significant + (significant > 1 ? 1 : 0) + 2 + ((exponent >= 100 || exponent <= -100) ? 3 : 2);
-    if (scientific_length < fixed_length) return false;
+    if (scientific_length < fixed_length) return nullptr;
     char buffer[24];
     char* const end = buffer + sizeof buffer;
     char* cursor = end;
@@ -54,25 +54,30 @@ bool append_short_decimal(std::string& out, double value) {
       rest /= 10;
     } while (rest != 0);
     if (value < 0) *--cursor = '-';
-    out.append(cursor, static_cast<std::size_t>(end - cursor));
-    return true;
+    const auto written = static_cast<std::size_t>(end - cursor);
+    std::memcpy(at, cursor, written);
+    return at + written;
   }
-  return false;
+  return nullptr;
 }
 
 }  // namespace
 
+char* write_double(char* at, double value) {
+  if (char* end = write_short_decimal(at, value)) return end;
+  return std::to_chars(at, at + kMaxDoubleChars, value).ptr;
+}
+
+char* write_int(char* at, std::int64_t value) { return std::to_chars(at, at + kMaxIntChars, value).ptr; }
+
 void append_double(std::string& out, double value) {
-  if (append_short_decimal(out, value)) return;
-  char buffer[32];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  out.append(buffer, static_cast<std::size_t>(result.ptr - buffer));
+  char buffer[kMaxDoubleChars];
+  out.append(buffer, static_cast<std::size_t>(write_double(buffer, value) - buffer));
 }
 
 void append_int(std::string& out, std::int64_t value) {
-  char buffer[24];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  out.append(buffer, static_cast<std::size_t>(result.ptr - buffer));
+  char buffer[kMaxIntChars];
+  out.append(buffer, static_cast<std::size_t>(write_int(buffer, value) - buffer));
 }
 
 namespace {

@@ -111,6 +111,8 @@ unsigned char append_json_escaped(std::string& out, std::string_view text) {
   return seen;
 }
 
+}  // namespace
+
 // True if text is printable ASCII without '"' (nothing to escape, nothing to validate). Checks eight
 // bytes at a time: a byte is flagged if its high bit is set, it is below 0x20, or it equals '"' or DEL.
 bool is_plain_ascii(std::string_view text) {
@@ -132,6 +134,8 @@ bool is_plain_ascii(std::string_view text) {
   return true;
 }
 
+namespace {
+
 // 0x80 in each byte of `word` that a name keeps as it is (kNameCharset), eight bytes at a time. Each byte
 // is cut to 7 bits first so that no addition carries into its neighbour; ',' '-' '.' '/' and the digits
 // are the one range 0x2C-0x39.
@@ -148,6 +152,8 @@ std::uint64_t name_bytes(std::uint64_t word) {
   return (punctuation_or_digit | letter | underscore) & ascii;
 }
 
+}  // namespace
+
 // True if every byte of `name` is in kNameCharset (so the name is written unchanged).
 bool is_clean_name(std::string_view name) {
   constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
@@ -161,8 +167,6 @@ bool is_clean_name(std::string_view name) {
   for (; index < name.size(); ++index) clean &= kNameCharset[static_cast<unsigned char>(name[index])];
   return clean;
 }
-
-}  // namespace
 
 FieldWrite append_sanitized_name(std::string& out, std::string_view name) {
   if (name.empty()) return {FieldProblem::empty, 0};

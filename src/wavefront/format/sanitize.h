@@ -34,6 +34,21 @@ FieldWrite append_sanitized_name(std::string& out, std::string_view name);
 // other control characters -> '-'. Refuses blank values and a trailing backslash.
 FieldWrite append_escaped_value(std::string& out, std::string_view value);
 
+// True if every byte of `name` is ASCII in [A-Za-z0-9._,/-]: append_sanitized_name writes it unchanged.
+bool is_clean_name(std::string_view name);
+
+// True if text is printable ASCII without '"' (nothing to escape, nothing to validate).
+bool is_plain_ascii(std::string_view text);
+
+// True if append_escaped_value writes `value` unchanged, its length in UTF-16 units being its size:
+// printable ASCII without '"', not starting or ending with a space or ending with a backslash.
+inline bool is_plain_value(std::string_view value) {
+  if (value.empty()) return false;
+  const auto front = static_cast<unsigned char>(value.front());
+  const auto back = static_cast<unsigned char>(value.back());
+  return front > 0x20 && front < 0x7F && back > 0x20 && back < 0x7F && back != '\\' && is_plain_ascii(value);
+}
+
 // True if a value is empty or only whitespace after trimming (what the proxy calls blank).
 bool is_blank_value(std::string_view value);
 

@@ -8,6 +8,7 @@
 #include "wavefront/format/span.h"
 #include "wavefront/format/tags.h"
 #include "wavefront/format/utf8.h"
+#include "wavefront/trace_context.h"
 
 namespace wavefront {
 namespace {
@@ -23,11 +24,9 @@ Status write_id(std::string& out, std::string_view id, std::string_view field, F
       .at(argument, index);
 }
 
-Status write_span_line(std::string& out, std::string_view name, std::int64_t start_ms,
-                       std::int64_t duration_ms, std::string_view source, std::string_view trace_id,
-                       std::string_view span_id, Strings parents, Strings follows_from, TagList tags,
-                       bool has_logs, const Limits& limits, const FormatOptions& options) {
-  const std::size_t annotations = parents.size() + follows_from.size() + tags.size() + (has_logs ? 1 : 0);
+// The parts of a span line before and after its ids, shared by the text-id and the 128-bit-id writers.
+Status write_span_head(std::string& out, std::string_view name, std::string_view source,
+                       std::size_t annotations, const Limits& limits, const FormatOptions& options) {
   if (annotations > limits.max_span_annotations) {
     return Status(ErrorCode::too_many_tags,
                   "span " + format::quote_for_message(name) + " has " + std::to_string(annotations) +
@@ -43,22 +42,11 @@ Status write_span_line(std::string& out, std::string_view name, std::int64_t sta
   if (Status status = format::write_source(out, source, options); !status.ok())
     return status.at(Field::source);
   out += "\" traceId=";
-  if (Status status = write_id(out, trace_id, "trace_id", Field::trace_id); !status.ok()) return status;
-  out += " spanId=";
-  if (Status status = write_id(out, span_id, "span_id", Field::span_id); !status.ok()) return status;
-  for (std::size_t index = 0; index < parents.size(); ++index) {
-    out += " parent=";
-    if (Status status = write_id(out, parents[index], "parent id", Field::parents, index); !status.ok()) {
-      return status;
-    }
-  }
-  for (std::size_t index = 0; index < follows_from.size(); ++index) {
-    out += " followsFrom=";
-    if (Status status = write_id(out, follows_from[index], "follows_from id", Field::follows_from, index);
-        !status.ok()) {
-      return status;
-    }
-  }
+  return Status();
+}
+
+Status write_span_tail(std::string& out, std::int64_t start_ms, std::int64_t duration_ms, TagList tags,
+                       bool has_logs, const Limits& limits) {
   const format::TagRules tag_rules{"span tag",
                                    limits.max_span_tag_key_length,
                                    limits.max_span_tag_value_length,
@@ -92,6 +80,40 @@ Status write_span_line(std::string& out, std::string_view name, std::int64_t sta
   format::append_int(out, duration_ms);
   out += '\n';
   return Status();
+}
+
+Status write_span_line(std::string& out, std::string_view name, std::int64_t start_ms,
+                       std::int64_t duration_ms, std::string_view source, std::string_view trace_id,
+                       std::string_view span_id, Strings parents, Strings follows_from, TagList tags,
+                       bool has_logs, const Limits& limits, const FormatOptions& options) {
+  const std::size_t annotations = parents.size() + follows_from.size() + tags.size() + (has_logs ? 1 : 0);
+  if (Status status = write_span_head(out, name, source, annotations, limits, options); !status.ok()) {
+    return status;
+  }
+  if (Status status = write_id(out, trace_id, "trace_id", Field::trace_id); !status.ok()) return status;
+  out += " spanId=";
+  if (Status status = write_id(out, span_id, "span_id", Field::span_id); !status.ok()) return status;
+  for (std::size_t index = 0; index < parents.size(); ++index) {
+    out += " parent=";
+    if (Status status = write_id(out, parents[index], "parent id", Field::parents, index); !status.ok()) {
+      return status;
+    }
+  }
+  for (std::size_t index = 0; index < follows_from.size(); ++index) {
+    out += " followsFrom=";
+    if (Status status = write_id(out, follows_from[index], "follows_from id", Field::follows_from, index);
+        !status.ok()) {
+      return status;
+    }
+  }
+  return write_span_tail(out, start_ms, duration_ms, tags, has_logs, limits);
+}
+
+// 128-bit ids need no check: every value is a UUID. They are written from their bytes (write_uuid).
+void append_uuid_of(std::string& out, Id128 id) {
+  char text[36];
+  write_uuid(id, text);
+  out.append(text, sizeof text);
 }
 
 Status write_span_logs_line(std::string& out, std::string_view span_line, std::string_view trace_id,
@@ -130,6 +152,41 @@ Status format::format_span_line(std::string& out, std::string_view name, std::in
   const std::size_t start = out.size();
   Status status = write_span_line(out, name, start_ms, duration_ms, source, trace_id, span_id, parents,
                                   follows_from, tags, has_span_logs, options.limits, options);
+  if (!status.ok()) out.resize(start);
+  return status;
+}
+
+Status format::format_span_line_ids(std::string& out, std::string_view name, std::int64_t start_ms,
+                                    std::int64_t duration_ms, std::string_view source, Id128 trace_id,
+                                    Id128 span_id, Id128 parent, TagList tags, bool has_span_logs,
+                                    const FormatOptions& options) {
+  const std::size_t start = out.size();
+  const Limits& limits = options.limits;
+  const std::size_t annotations = (parent.empty() ? 0 : 1) + tags.size() + (has_span_logs ? 1 : 0);
+  Status status = write_span_head(out, name, source, annotations, limits, options);
+  if (status.ok()) {
+    append_uuid_of(out, trace_id);
+    out.append(" spanId=", 8);
+    append_uuid_of(out, span_id);
+    if (!parent.empty()) {
+      out.append(" parent=", 8);
+      append_uuid_of(out, parent);
+    }
+    status = write_span_tail(out, start_ms, duration_ms, tags, has_span_logs, limits);
+  }
+  if (!status.ok()) out.resize(start);
+  return status;
+}
+
+Status format::format_span_logs_line(std::string& out, std::string_view span_line, Id128 trace_id,
+                                     Id128 span_id, SpanLogs span_logs, const FormatOptions& options) {
+  const std::size_t start = out.size();
+  char trace_text[36];
+  char span_text[36];
+  write_uuid(trace_id, trace_text);
+  write_uuid(span_id, span_text);
+  Status status = write_span_logs_line(out, span_line, std::string_view(trace_text, 36),
+                                       std::string_view(span_text, 36), span_logs, options.limits);
   if (!status.ok()) out.resize(start);
   return status;
 }

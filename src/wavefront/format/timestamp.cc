@@ -96,5 +96,30 @@ Status append_timestamp(std::string& out, Timestamp timestamp, std::string_view 
   return Status();
 }
 
+char* write_timestamp(char* at, Timestamp timestamp) {
+  const std::int64_t value = timestamp.count();
+  switch (timestamp.unit()) {
+    case Timestamp::Unit::none:
+      return at;
+    case Timestamp::Unit::seconds:
+      if (value <= 0 || value >= kMaxEpochSecondsOnWire) return nullptr;
+      *at++ = ' ';
+      return write_int(at, value);
+    case Timestamp::Unit::milliseconds:
+      if (value < kMaxEpochSecondsOnWire / 100 || value >= 10 * kMaxEpochSecondsOnWire) {
+        return nullptr;
+      }
+      *at++ = ' ';
+      at = write_int(at, value);
+      if (value < kMaxEpochSecondsOnWire) {
+        for (int zero = 0; zero < 3; ++zero) *at++ = '0';
+      }
+      return at;
+    case Timestamp::Unit::invalid:
+      return nullptr;
+  }
+  return nullptr;
+}
+
 }  // namespace format
 }  // namespace wavefront

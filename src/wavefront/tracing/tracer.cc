@@ -342,27 +342,17 @@ void Tracer::send_span(const Span& span, std::int64_t duration_us) {
   for (std::size_t index = 0; index < span.tag_count(); ++index) {
     tags.emplace_back(span.text(span.tag(index).key), span.text(span.tag(index).value));
   }
-  char trace_id[36];
-  char span_id[36];
-  char parent_id[36];
-  write_uuid(span.context_.trace_id, trace_id);
-  write_uuid(span.context_.span_id, span_id);
-  std::string_view parents[1];
-  std::size_t parent_count = 0;
-  if (!span.parent_id_.empty()) {
-    write_uuid(span.parent_id_, parent_id);
-    parents[parent_count++] = std::string_view(parent_id, 36);
-  }
   std::vector<SpanLog> logs;
   if (config_.report_span_logs && !span.logs_.empty()) {
     logs.reserve(span.logs_.size());
     for (const auto& record : span.logs_) logs.emplace_back(record.timestamp_us, record.fields);
   }
   spans_received_.inc();
-  const Status status = sender_.send_span(
-      span.operation(), span.start_wall_us_ / 1000, duration_us / 1000, config_.source,
-      std::string_view(trace_id, 36), std::string_view(span_id, 36), Strings(parents, parent_count), {},
-      TagList(tags.data(), tags.size()), SpanLogs(logs.data(), logs.size()));
+  // The ids go as 128-bit values: written from their bytes, never formatted as text and re-checked.
+  const Status status =
+      sender_.send_span(span.operation(), span.start_wall_us_ / 1000, duration_us / 1000, config_.source,
+                        span.context_.trace_id, span.context_.span_id, span.parent_id_,
+                        TagList(tags.data(), tags.size()), SpanLogs(logs.data(), logs.size()));
   if (!status.ok()) report_errors_.inc();
 }
 
