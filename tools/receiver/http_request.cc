@@ -130,6 +130,7 @@ class HttpRequestParser::Beast final : public http::basic_parser<true> {
   }
   std::string_view piece;         // the body bytes of the last put()
   bool chunk_data_ended = false;  // a chunk's data is over: CRLF must follow
+  bool at_chunk_line = false;     // the next bytes are [CRLF] a chunk-size line (or the last one's trailers)
 
  private:
   void refuse(int code, std::string text, boost::beast::error_code& ec) {
@@ -194,6 +195,7 @@ class HttpRequestParser::Beast final : public http::basic_parser<true> {
   }
 
   void on_header_impl(boost::beast::error_code&) override {
+    at_chunk_line = request_.chunked;
     request_.keep_alive = !connection_close_ && (request_.minor_version >= 1 || connection_keep_alive_);
   }
 
@@ -207,12 +209,14 @@ class HttpRequestParser::Beast final : public http::basic_parser<true> {
   void on_chunk_header_impl(std::uint64_t size, boost::beast::string_view,
                             boost::beast::error_code& ec) override {
     if (size >= kMaxChunkSize) refuse(400, "malformed chunk size", ec);
+    at_chunk_line = false;
   }
 
   std::size_t on_chunk_body_impl(std::uint64_t remain, boost::beast::string_view body,
                                  boost::beast::error_code&) override {
     piece = view(body);
     chunk_data_ended = remain == body.size();
+    at_chunk_line = chunk_data_ended;
     return body.size();
   }
 
@@ -331,14 +335,35 @@ HttpRequestParser::Result HttpRequestParser::parse_head(std::string_view input) 
 
 namespace {
 
-// True when the chunk-size line or trailer at the start of `buffer` (after the CRLF that ends chunk
-// data, if there) holds a LF not preceded by CR before its first CRLF and before any CR not followed by
-// LF (which Beast refuses itself, as it does when the line comes in pieces).
-bool bare_lf_before_crlf(std::string_view buffer) {
+// True when `text` (from where a chunk-size line is expected: [CRLF] chunk-size-line ...) holds the
+// whole line of the last chunk (size zero), so the trailers follow.
+bool shows_last_chunk(std::string_view text) noexcept {
+  if (text.substr(0, 2) == "\r\n") text.remove_prefix(2);
+  const std::size_t newline = text.find('\n');
+  if (newline == std::string_view::npos) return false;
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] == '0') ++digits;
+  if (digits == 0) return false;
+  return digits == newline || text[digits] == ';' || text[digits] == '\r' || text[digits] == ' ' ||
+         text[digits] == '\t';
+}
+
+// True when `buffer` (from where a chunk-size line is expected) holds a LF not preceded by CR within
+// what Beast waits for before it judges anything: a chunk-size line up to its first CR (a CRLF ends
+// it; a lone CR is Beast's to refuse), or the last chunk's line and trailers up to the empty line.
+// Cut into pieces, such a LF is refused while Beast still waits; refusing it the same way when the
+// bytes arrive whole keeps the answer independent of the cut.
+bool bare_lf_before_beast_judges(std::string_view buffer) noexcept {
   if (buffer.substr(0, 2) == "\r\n") buffer.remove_prefix(2);
-  for (std::size_t i = 0; i < buffer.size(); ++i) {
-    if (buffer[i] == '\n') return true;
-    if (buffer[i] == '\r') return false;  // a CRLF ends the line; a lone CR is Beast's to refuse
+  const std::size_t first_cr = buffer.find('\r');
+  const std::size_t first_lf = buffer.find('\n');
+  if (first_lf < first_cr) return true;
+  if (first_lf != first_cr + 1 || !shows_last_chunk(buffer)) return false;
+  // Beast looks for the empty line from the CRLF that ends the last chunk's line on.
+  const std::size_t empty_line = buffer.find("\r\n\r\n", first_cr);
+  const std::size_t end = empty_line == std::string_view::npos ? buffer.size() : empty_line + 4;
+  for (std::size_t i = first_lf + 1; i < end; ++i) {
+    if (buffer[i] == '\n' && buffer[i - 1] != '\r') return true;
   }
   return false;
 }
@@ -358,13 +383,18 @@ HttpRequestParser::Result HttpRequestParser::parse_body(std::string_view input) 
       return fail(400, "chunk data not followed by CRLF", 0);
     }
   }
-  std::size_t carried = carry_.size();
+  // Beast is handed at most carry_limit() + 1 bytes from a chunk-size line on, whole or cut: what it
+  // is shown of a line or of the trailers does not depend on where TCP cut them, so neither does the
+  // answer (a line too long is refused as too long, not by what Beast makes of its first bytes).
+  const std::size_t carried = carry_.size();
   std::size_t appended = 0;
   std::string_view buffer = input;
   if (carried != 0) {
-    appended = std::min(input.size(), carry_limit() + 1 - std::min(carried, carry_limit() + 1));
+    appended = std::min(input.size(), carry_limit(carry_) + 1 - std::min(carried, carry_limit(carry_) + 1));
     carry_.append(input.data(), appended);
     buffer = carry_;
+  } else if (beast.at_chunk_line) {
+    buffer = input.substr(0, carry_limit(input.substr(0, carry_limit({}) + 1)) + 1);
   }
   beast.piece = {};
   beast.chunk_data_ended = false;
@@ -373,8 +403,8 @@ HttpRequestParser::Result HttpRequestParser::parse_body(std::string_view input) 
   if (ec == http::error::need_more) {
     // A chunk-size line or the trailers are cut: keep them for the next input.
     if (carried == 0) {
-      appended = std::min(input.size(), carry_limit() + 1);
-      carry_.assign(input.data(), appended);
+      appended = buffer.size();
+      carry_.assign(buffer);
     }
     // Beast looks for CRLF only and would wait forever for a line ended by a bare LF. Only the new
     // bytes are scanned, so a client trickling trailers costs linear time.
@@ -383,16 +413,14 @@ HttpRequestParser::Result HttpRequestParser::parse_body(std::string_view input) 
       if (newline == 0 || carry_[newline - 1] != '\r')
         return fail(400, "chunk line not ended by CRLF", appended);
     }
-    if (carry_.size() > carry_limit()) {
-      return in_trailers() ? fail(431, "trailers too long", appended)
-                           : fail(400, "chunk-size line too long", appended);
+    if (carry_.size() > carry_limit(carry_)) {
+      return shows_last_chunk(carry_) ? fail(431, "trailers too long", appended)
+                                      : fail(400, "chunk-size line too long", appended);
     }
     return Result{Step::need_more, appended, {}};
   }
   if (ec) {
-    // Cut into pieces, a line ended by a bare LF is refused above before Beast sees its CRLF-ended
-    // successor; refuse it the same way when it arrives whole, so the answer does not depend on the cut.
-    if (bare_lf_before_crlf(buffer)) return fail(400, "chunk line not ended by CRLF", appended);
+    if (bare_lf_before_beast_judges(buffer)) return fail(400, "chunk line not ended by CRLF", appended);
     beast.explain(ec, limits_.max_head_bytes, {});
     return fail_beast(carried == 0 ? parsed : appended);
   }
@@ -407,22 +435,8 @@ HttpRequestParser::Result HttpRequestParser::parse_body(std::string_view input) 
   return Result{Step::body, consumed, beast.piece};
 }
 
-std::size_t HttpRequestParser::carry_limit() const noexcept {
-  return in_trailers() ? limits_.max_head_bytes : limits_.max_chunk_line_bytes + 2;
-}
-
-bool HttpRequestParser::in_trailers() const noexcept {
-  // The carry holds [CRLF] chunk-size-line ...: it is the last chunk once that line is complete and
-  // its size is zero.
-  std::string_view rest(carry_);
-  if (rest.substr(0, 2) == "\r\n") rest.remove_prefix(2);
-  const std::size_t newline = rest.find('\n');
-  if (newline == std::string_view::npos) return false;
-  std::size_t digits = 0;
-  while (digits < rest.size() && rest[digits] == '0') ++digits;
-  if (digits == 0) return false;
-  return digits == newline || rest[digits] == ';' || rest[digits] == '\r' || rest[digits] == ' ' ||
-         rest[digits] == '\t';
+std::size_t HttpRequestParser::carry_limit(std::string_view text) const noexcept {
+  return shows_last_chunk(text) ? limits_.max_head_bytes : limits_.max_chunk_line_bytes + 2;
 }
 
 }  // namespace wfreceiver

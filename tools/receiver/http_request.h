@@ -99,8 +99,9 @@ class HttpRequestParser {
   Result parse_head(std::string_view input);
   Result parse_body(std::string_view input);
   // The carry holds the trailers (not a chunk-size line), and their bound applies.
-  bool in_trailers() const noexcept;
-  std::size_t carry_limit() const noexcept;
+  // The most bytes of `text` (starting where a chunk-size line is expected) that may be held for one
+  // line: max_chunk_line_bytes and its CRLF, or max_head_bytes once `text` shows the last chunk.
+  std::size_t carry_limit(std::string_view text) const noexcept;
   Result fail(int status, std::string message, std::size_t consumed);
   Result fail_beast(std::size_t consumed);
 
