@@ -10,6 +10,9 @@
 
 #include "support/wire_parser.h"
 #include "wavefront/format.h"
+#include "wavefront/format/metric.h"
+#include "wavefront/format/span.h"
+#include "wavefront/trace_context.h"
 
 namespace {
 
@@ -52,6 +55,15 @@ void check_lines(const std::string& out, std::size_t expected_lines, wavefront::
   if (expected_lines != 0 && lines != expected_lines) std::abort();
 }
 
+// The fast paths write what the general writers write, byte for byte, refusals included.
+void check_same(const std::string& out, const wavefront::Status& status, const std::string& general_out,
+                const wavefront::Status& general_status) {
+  if (out != general_out || status.ok() != general_status.ok() || status.code() != general_status.code() ||
+      status.message() != general_status.message()) {
+    std::abort();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
@@ -64,17 +76,29 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   std::string out;
   wavefront::Status status;
   switch (bytes[0] % 6) {
-    case 0:
-      status = wavefront::format_metric(out, fields.at(0), static_cast<double>(fields.number(1)) / 7.0,
-                                        fields.number(2) % 3 == 0 ? wavefront::Timestamp() : fields.number(2),
-                                        fields.at(7), tags, options);
+    case 0: {
+      const double value = static_cast<double>(fields.number(1)) / 7.0;
+      const wavefront::Timestamp timestamp =
+          fields.number(2) % 3 == 0 ? wavefront::Timestamp() : fields.number(2);
+      status = wavefront::format_metric(out, fields.at(0), value, timestamp, fields.at(7), tags, options);
+      std::string general_out;
+      const wavefront::Status general = wavefront::format::format_point_without_fast_path(
+          general_out, fields.at(0), value, timestamp, fields.at(7), tags, options, false);
+      check_same(out, status, general_out, general);
       check_lines(out, 1, status);
       break;
-    case 1:
-      status = wavefront::format_delta_counter(out, fields.at(0), static_cast<double>(fields.number(1)),
-                                               std::nullopt, fields.at(7), tags, options);
+    }
+    case 1: {
+      const double value = static_cast<double>(fields.number(1));
+      status = wavefront::format_delta_counter(out, fields.at(0), value, 1700000000123, fields.at(7), tags,
+                                               options);
+      std::string general_out;
+      const wavefront::Status general = wavefront::format::format_point_without_fast_path(
+          general_out, fields.at(0), value, 1700000000123, fields.at(7), tags, options, true);
+      check_same(out, status, general_out, general);
       check_lines(out, 0, status);
       break;
+    }
     case 2: {
       const std::vector<wavefront::Centroid> centroids = {
           {static_cast<double>(fields.number(1)), fields.number(2)}, {1.5, 3}};
@@ -95,6 +119,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
           bytes[0] & 0x80 ? wavefront::SpanLogs(logs) : wavefront::SpanLogs(), options);
       if (status.ok() && !span_logs.empty()) out += span_logs;
       check_lines(out, 0, status);
+      // 128-bit ids are written as their UUID text would be.
+      const wavefront::Id128 trace{static_cast<std::uint64_t>(fields.number(11)),
+                                   static_cast<std::uint64_t>(fields.number(12)) | 1};
+      const wavefront::Id128 span{0, static_cast<std::uint64_t>(fields.number(13)) | 1};
+      const wavefront::Id128 parent{static_cast<std::uint64_t>(fields.number(14)), 0};
+      const std::string parent_text = wavefront::uuid_string(parent);
+      std::vector<std::string_view> parents;
+      if (!parent.empty()) parents.push_back(parent_text);
+      std::string text_line;
+      std::string ids_line;
+      const wavefront::Status text_status = wavefront::format::format_span_line(
+          text_line, fields.at(0), 1700000000000, fields.number(1) & 0xFFFF, fields.at(7),
+          wavefront::uuid_string(trace), wavefront::uuid_string(span), parents, {}, tags, false, options);
+      const wavefront::Status ids_status = wavefront::format::format_span_line_ids(
+          ids_line, fields.at(0), 1700000000000, fields.number(1) & 0xFFFF, fields.at(7), trace, span, parent,
+          tags, false, options);
+      check_same(ids_line, ids_status, text_line, text_status);
       break;
     }
     case 4:

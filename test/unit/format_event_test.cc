@@ -69,6 +69,8 @@ TEST(FormatEvent, RefusalsMatchInBothForms) {
   EXPECT_EQ(event("e\\", 1, 2).code(), "invalid_name");
   EXPECT_EQ(event("e", 1, 2, {{"host", "x"}}).code(), "invalid_tag_key");
   EXPECT_EQ(event("e", 1, 2, {{"tag", "x"}}).code(), "invalid_tag_key");
+  // Read back as a tag by the proxy (found by listen_fuzz: a JSON event's "eventTag" annotation).
+  EXPECT_EQ(event("e", 1, 2, {{"eventTag", "x"}}).code(), "invalid_tag_key");
   EXPECT_EQ(event("e", 1, 2, {{"", "x"}}).code(), "invalid_tag_key");
   EXPECT_EQ(event("e", 1, 2, {{"k", "  "}}).code(), "invalid_tag_value");
   EXPECT_EQ(event("e", 1, 2, {}, {"ok", ""}).code(), "invalid_tag_value");

@@ -13,7 +13,9 @@ namespace wavefront {
 namespace {
 
 constexpr std::size_t kNoLimit = std::numeric_limits<std::size_t>::max();
-constexpr std::string_view kEventReservedKeys[] = {"host", "tag"};
+// The proxy's event decoder reads `host` as a host and both `tag` and `eventTag` as tags, so none of
+// them can be an annotation: written as one, it would come back as something else.
+constexpr std::string_view kEventReservedKeys[] = {"host", "tag", "eventTag"};
 
 const format::FieldRules kEventName{"event name", ErrorCode::invalid_name, kNoLimit,
                                     ErrorCode::name_too_long};

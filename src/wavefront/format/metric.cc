@@ -5,6 +5,7 @@
 
 #include "wavefront/format.h"
 #include "wavefront/format/fields.h"
+#include "wavefront/format/metric.h"
 #include "wavefront/format/numbers.h"
 #include "wavefront/format/sanitize.h"
 #include "wavefront/format/tags.h"
@@ -141,8 +142,11 @@ bool format_plain_point(std::string& out, std::string_view name, double value, T
 }
 
 Status format_point(std::string& out, std::string_view name, double value, Timestamp timestamp,
-                    std::string_view source, TagList tags, const FormatOptions& options, PointKind kind) {
-  if (format_plain_point(out, name, value, timestamp, source, tags, options, kind)) return Status();
+                    std::string_view source, TagList tags, const FormatOptions& options, PointKind kind,
+                    bool fast_path = true) {
+  if (fast_path && format_plain_point(out, name, value, timestamp, source, tags, options, kind)) {
+    return Status();
+  }
   const std::size_t start = out.size();
   Status status = write_point(out, name, value, timestamp, source, tags, options, kind);
   // A refused point, or a zero delta (valid, but nothing to send), leaves no bytes behind.
@@ -162,4 +166,14 @@ Status format_delta_counter(std::string& out, std::string_view name, double valu
   return format_point(out, name, value, timestamp, source, tags, options, PointKind::delta_counter);
 }
 
+namespace format {
+
+Status format_point_without_fast_path(std::string& out, std::string_view name, double value,
+                                      Timestamp timestamp, std::string_view source, TagList tags,
+                                      const FormatOptions& options, bool delta_counter) {
+  return format_point(out, name, value, timestamp, source, tags, options,
+                      delta_counter ? PointKind::delta_counter : PointKind::metric, false);
+}
+
+}  // namespace format
 }  // namespace wavefront
