@@ -12,9 +12,9 @@
 //       wavefront::register_transport_scheme("myscheme", [](const SenderUrl& url, const SenderConfig&)
 //           -> Expected<TransportFactory> { return TransportFactory([target = url.target] {
 //             return std::make_unique<MyTransport>(target); }); });
-// Built in: http://, proxy://, https:// (libcurl), tcp:// and unix:///path/to.sock (a Unix-domain
-// stream socket to a local proxy or agent, the line protocol of tcp://: every data type on the one
-// socket).
+// Built in: http://, proxy://, https:// (libcurl; refused in a build with WAVEFRONT_WITH_CURL=OFF),
+// tcp:// and unix:///path/to.sock (a Unix-domain stream socket to a local proxy or agent, tcp://'s
+// line protocol: every data type on the one socket).
 //
 // Thread-safety: a sender calls its transport from its flusher thread only (add_stats from any thread
 // calling stats()), so a transport needs no locking of its own beyond what add_stats reads. A factory

@@ -4,6 +4,9 @@
 #   consumer.find_package      test/consumer built with find_package(wavefront): shared and static targets
 #   consumer.pkg_config        test/consumer built with `pkg-config --cflags --libs wavefront` (and --static)
 #   consumer.add_subdirectory  test/consumer built with add_subdirectory() of this source tree
+#   consumer.no_curl           a library-only build with -DWAVEFRONT_WITH_CURL=OFF installed into a prefix of
+#                              its own: no libcurl in it or its package files; a consumer sends over tcp://
+#                              and unix:// and sees http:// refused
 # Every consumer program is run and its output compared; run_consumer.cmake does the work.
 # Sanitizer builds leave these out (`ctest -LE packaging`): their installed libraries would need the
 # sanitizer runtimes, which plain consumer builds do not link.
@@ -58,7 +61,8 @@ set(_wf_consumer_args
   "-DINCLUDEDIR=${CMAKE_INSTALL_INCLUDEDIR}"
   "-DCMAKEDIR=${_wf_consumer_cmakedir}"
   "-DPKGCONFIGDIR=${_wf_consumer_pkgconfigdir}"
-  "-DPKG_CONFIG_EXECUTABLE=${WAVEFRONT_PKG_CONFIG}")
+  "-DPKG_CONFIG_EXECUTABLE=${WAVEFRONT_PKG_CONFIG}"
+  "-DCXX_COMPILER_LAUNCHER=${CMAKE_CXX_COMPILER_LAUNCHER}")
 
 # wavefront_add_consumer_test(<mode> <timeout> [<fixture property> <fixture>])
 function(wavefront_add_consumer_test mode timeout)
@@ -81,3 +85,5 @@ else()
   message(STATUS "wavefront: WAVEFRONT_INSTALL is OFF; the install-based packaging tests are skipped")
 endif()
 wavefront_add_consumer_test(add_subdirectory 300)
+# Compiles the library once more (Debug, library only): about as long as consumer.add_subdirectory.
+wavefront_add_consumer_test(no_curl 300)

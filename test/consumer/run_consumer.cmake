@@ -9,6 +9,10 @@
 #                     `--static` flags plus libwavefront.a; run both
 #   add_subdirectory  configure, build and run the consumer with the source tree as a subdirectory; the
 #                     consumer's own install must not install any of wavefront's files
+#   no_curl           build the library alone with -DWAVEFRONT_WITH_CURL=OFF, install it into
+#                     WORK_DIR/prefix, check that neither libwavefront.so nor the package files need
+#                     libcurl, then build no_curl_consumer.cc against it (find_package, shared and static)
+#                     and run it: tcp:// and unix:// deliver, http://, https://, proxy:// are refused
 cmake_minimum_required(VERSION 3.25)
 
 foreach(required IN ITEMS MODE WORK_DIR CONSUMER_SOURCE_DIR CXX_COMPILER WAVEFRONT_SOURCE_DIR)
@@ -244,6 +248,71 @@ elseif(MODE STREQUAL "add_subdirectory")
                         "wavefront's files: ${installed}")
   endif()
   message(STATUS "ok: the parent project's install installs nothing of wavefront")
+
+elseif(MODE STREQUAL "no_curl")
+  set(library_build "${WORK_DIR}/library")
+  set(prefix "${WORK_DIR}/prefix")
+  set(launcher_args "")
+  if(CXX_COMPILER_LAUNCHER)
+    list(APPEND launcher_args "-DCMAKE_CXX_COMPILER_LAUNCHER=${CXX_COMPILER_LAUNCHER}")
+  endif()
+  # Debug and the library only: the quickest build that installs what a consumer links.
+  run("configuring wavefront with WAVEFRONT_WITH_CURL=OFF" "${CMAKE_COMMAND}" -S "${WAVEFRONT_SOURCE_DIR}"
+      -B "${library_build}" ${configure_args} ${launcher_args} -DCMAKE_BUILD_TYPE=Debug -DWAVEFRONT_WITH_CURL=OFF
+      -DWAVEFRONT_BUILD_TESTS=OFF -DWAVEFRONT_BUILD_TOOLS=OFF -DWAVEFRONT_BUILD_BENCHMARKS=OFF
+      -DWAVEFRONT_BUILD_EXAMPLES=OFF)
+  run("building wavefront with WAVEFRONT_WITH_CURL=OFF" "${CMAKE_COMMAND}" --build "${library_build}")
+  run("installing it" "${CMAKE_COMMAND}" --install "${library_build}" --prefix "${prefix}")
+
+  # Nothing installed asks for libcurl: not the shared library, not the package config, not the .pc.
+  find_program(READELF NAMES readelf)
+  if(READELF)
+    run("readelf -d libwavefront.so" "${READELF}" -d "${prefix}/${LIBDIR}/libwavefront.so")
+    if(NOT RUN_OUTPUT MATCHES "\\(NEEDED\\)")
+      message(FATAL_ERROR "readelf -d shows no NEEDED entries at all:\n${RUN_OUTPUT}")
+    endif()
+    if(RUN_OUTPUT MATCHES "libcurl|libssl|libcrypto")
+      message(FATAL_ERROR "the proxy-only libwavefront.so still loads libcurl or OpenSSL:\n${RUN_OUTPUT}")
+    endif()
+  else()
+    message(STATUS "readelf not found: the NEEDED entries of libwavefront.so are not checked")
+  endif()
+  file(GLOB package_files "${prefix}/${CMAKEDIR}/*.cmake" "${prefix}/${PKGCONFIGDIR}/wavefront.pc")
+  if(NOT package_files)
+    message(FATAL_ERROR "no package files under ${prefix}")
+  endif()
+  foreach(file IN LISTS package_files)
+    file(READ "${file}" content)
+    # find_dependency(CURL), a CURL:: target, -lcurl or a libcurl module (comments aside).
+    string(REGEX REPLACE "(^|\n)#[^\n]*" "" code "${content}")
+    if(code MATCHES "find_dependency\\(CURL|CURL::|-lcurl|libcurl")
+      message(FATAL_ERROR "${file} of the proxy-only build asks for libcurl:\n${content}")
+    endif()
+  endforeach()
+
+  set(build "${WORK_DIR}/consumer")
+  run("configuring the consumer" "${CMAKE_COMMAND}" -S "${CONSUMER_SOURCE_DIR}" -B "${build}" ${configure_args}
+      -DCMAKE_BUILD_TYPE=Debug -DCONSUMER_MODE=find_package "-DCMAKE_PREFIX_PATH=${prefix}"
+      -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF "-DWAVEFRONT_EXPECTED_PREFIX=${prefix}"
+      -DCONSUMER_SOURCE=no_curl_consumer.cc)
+  run("building the consumer" "${CMAKE_COMMAND}" --build "${build}")
+  foreach(kind IN ITEMS shared static)
+    run("running consumer_${kind}" "${build}/consumer_${kind}")
+    set(k "find_package-${kind}")
+    string(CONCAT expected
+      "no_curl consumer[${k}]: tcp:// delivered \"cpu.usage\" 42.5 1700000000 source=\"host-01\"\n"
+      "no_curl consumer[${k}]: unix:// delivered \"cpu.usage\" 42.5 1700000000 source=\"host-01\"\n"
+      "no_curl consumer[${k}]: make_sender(\"http://127.0.0.1:2878\") refused: invalid_argument\n"
+      "no_curl consumer[${k}]: make_sender(\"https://127.0.0.1:2878\") refused: invalid_argument\n"
+      "no_curl consumer[${k}]: make_sender(\"proxy://127.0.0.1:2878\") refused: invalid_argument\n"
+      "no_curl consumer[${k}]: HttpClient::create refused: invalid_argument\n"
+      "no_curl consumer[${k}]: HttpClient::direct refused: invalid_argument\n")
+    if(NOT RUN_OUTPUT STREQUAL expected)
+      message(FATAL_ERROR "consumer_${kind} printed\n${RUN_OUTPUT}\ninstead of\n${expected}")
+    endif()
+    check_linkage("${build}/consumer_${kind}" ${kind})
+    message(STATUS "ok: the ${kind} consumer of the proxy-only library")
+  endforeach()
 
 else()
   message(FATAL_ERROR "run_consumer.cmake: unknown MODE '${MODE}'")

@@ -7,7 +7,7 @@
 #include "wavefront/auth/csp_token_source.h"
 #include "wavefront/auth/json_field.h"
 #include "wavefront/client_factory.h"
-#include "wavefront/transport/curl_http.h"
+#include "wavefront/transport/http_exchange.h"
 
 namespace wavefront {
 namespace {

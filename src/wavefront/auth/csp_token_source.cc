@@ -95,7 +95,7 @@ void CspTokenSource::stop() {
   if (!thread_.is_current()) thread_.join();
 }
 
-std::optional<seconds> CspTokenSource::fetch(transport::CurlHttp& http) {
+std::optional<seconds> CspTokenSource::fetch(transport::HttpExchange& http) {
   std::string url = credentials_.base_url;
   while (!url.empty() && url.back() == '/') url.pop_back();
   std::vector<std::string> headers = {"Content-Type: application/x-www-form-urlencoded",
@@ -131,7 +131,13 @@ std::optional<seconds> CspTokenSource::fetch(transport::CurlHttp& http) {
 }
 
 void CspTokenSource::run() {
-  transport::CurlHttp http(http_settings_);
+  auto made = transport::make_http_exchange(http_settings_);
+  if (!made.ok()) {
+    // Not reached: HttpClient refuses CSP (https://) in a build without libcurl.
+    log_.log(LogLevel::error, internal::LogKind::token_refresh, [&] { return made.status().message(); });
+    return;
+  }
+  transport::HttpExchange& http = **made;
   auto scheduled = clock_->now();           // the next planned exchange
   auto earliest_on_demand = clock_->now();  // invalidate() may bring it forward to no earlier than this
   for (;;) {

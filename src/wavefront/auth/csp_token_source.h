@@ -22,7 +22,7 @@
 #include "wavefront/internal/backoff.h"
 #include "wavefront/internal/process_lifecycle.h"
 #include "wavefront/internal/rate_limited_log.h"
-#include "wavefront/transport/curl_http.h"
+#include "wavefront/transport/http_exchange.h"
 
 namespace wavefront::auth {
 
@@ -43,7 +43,7 @@ class CspTokenSource final : public TokenSource {
  private:
   void run();
   // One exchange; on success stores the token and returns its lifetime.
-  std::optional<std::chrono::seconds> fetch(transport::CurlHttp& http);
+  std::optional<std::chrono::seconds> fetch(transport::HttpExchange& http);
 
   const CspCredentials credentials_;
   const transport::HttpSettings http_settings_;

@@ -8,6 +8,7 @@
 #include "wavefront/format/utf8.h"
 #include "wavefront/http_client.h"
 #include "wavefront/proxy_client.h"
+#include "wavefront/transport/http_exchange.h"
 
 namespace wavefront {
 namespace {
@@ -47,6 +48,8 @@ SenderHandle make_one(const SenderUrl& url, const SenderConfig& settings) {
     config.event_port = url.event_port;
     return ProxyClient::create(config);
   }
+  // http://, https://, proxy://: the scheme is named in the refusal of a build without libcurl.
+  if (!transport::http_available()) return transport::http_unavailable(url.scheme);
   HttpClientConfig config;
   static_cast<SenderConfig&>(config) = settings;
   config.server = url.redacted();  // host and port; the token travels separately

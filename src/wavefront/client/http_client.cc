@@ -1,5 +1,5 @@
-// HttpClient: validates its configuration and wires an HttpTransport (and a token source) into a
-// SenderCore.
+// HttpClient: validates its configuration and wires an HttpTransport (on the libcurl exchange, and a
+// token source) into a SenderCore; refuses every URL in a build without libcurl.
 #include "wavefront/http_client.h"
 
 #include <unistd.h>
@@ -50,6 +50,9 @@ SenderHandle HttpClient::create(const HttpClientConfig& config) {
   auto parsed = parse_sender_url(config.server);
   if (!parsed.ok()) return Status(ErrorCode::invalid_argument, "server: " + parsed.status().message());
   const SenderUrl& url = *parsed;
+  if (url.kind != SenderUrl::Kind::proxy_tcp && !transport::http_available()) {
+    return transport::http_unavailable(url.scheme);
+  }
   if (Status status = validate(config, url); !status.ok()) return status;
 
   const std::string token = !config.token.empty() ? config.token : url.token;
@@ -95,8 +98,10 @@ SenderHandle HttpClient::create(const HttpClientConfig& config) {
           } else if (direct) {
             token_source = std::make_unique<auth::FixedToken>(token);
           }
-          return std::make_unique<transport::HttpTransport>(transport_config, std::move(token_source), clock,
-                                                            log);
+          // Cannot fail: create() refused the client when the build has no HTTP exchange.
+          auto exchange = transport::make_http_exchange(transport_config.http);
+          return std::make_unique<transport::HttpTransport>(transport_config, std::move(exchange).value(),
+                                                            std::move(token_source), clock, log);
         });
   };
   return SenderHandle(

@@ -1,12 +1,10 @@
-// libcurl POSTs; see curl_http.h.
+// libcurl POSTs, the library's HTTP exchange; see curl_http.h.
 #include "wavefront/transport/curl_http.h"
 
 #include <curl/curl.h>
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
-#include <ctime>
 #include <mutex>
 
 #include <sys/socket.h>
@@ -222,22 +220,10 @@ HttpResponse CurlHttp::post(const std::string& url, const std::vector<std::strin
   return response;
 }
 
-std::chrono::milliseconds parse_retry_after(std::string_view value,
-                                            std::chrono::system_clock::time_point now) {
-  if (value.empty()) return std::chrono::milliseconds(0);
-  long long seconds = 0;
-  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-  if (error == std::errc() && end == value.data() + value.size()) {
-    return std::chrono::milliseconds(std::max(0LL, std::min(seconds, 86400LL)) * 1000);
-  }
-  // An HTTP date, e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
-  std::tm parsed{};
-  const std::string text(value);
-  if (strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &parsed) == nullptr)
-    return std::chrono::milliseconds(0);
-  const auto when = std::chrono::system_clock::from_time_t(timegm(&parsed));
-  const auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(when - now);
-  return std::clamp(delay, std::chrono::milliseconds(0), std::chrono::milliseconds(86400 * 1000));
+bool http_available() { return true; }
+
+Expected<std::unique_ptr<HttpExchange>> make_http_exchange(const HttpSettings& settings) {
+  return std::unique_ptr<HttpExchange>(std::make_unique<CurlHttp>(settings));
 }
 
 }  // namespace wavefront::transport

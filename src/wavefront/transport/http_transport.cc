@@ -35,13 +35,14 @@ bool is_success(long status) { return status >= 200 && status < 300; }
 
 }  // namespace
 
-HttpTransport::HttpTransport(HttpTransportConfig config, std::unique_ptr<auth::TokenSource> token_source,
-                             std::shared_ptr<Clock> clock, internal::RateLimitedLog& log)
+HttpTransport::HttpTransport(HttpTransportConfig config, std::unique_ptr<HttpExchange> exchange,
+                             std::unique_ptr<auth::TokenSource> token_source, std::shared_ptr<Clock> clock,
+                             internal::RateLimitedLog& log)
     : config_(std::move(config)),
       token_source_(std::move(token_source)),
       clock_(std::move(clock)),
       log_(log),
-      http_(config_.http) {}
+      exchange_(std::move(exchange)) {}
 
 HttpResponse HttpTransport::post(DataType type, const std::string& url, std::vector<std::string> headers,
                                  std::string_view body, const AbortDeadline& deadline) {
@@ -54,7 +55,7 @@ HttpResponse HttpTransport::post(DataType type, const std::string& url, std::vec
     }
     headers.push_back("Authorization: Bearer " + token);
   }
-  HttpResponse response = http_.post(url, headers, body, deadline);
+  HttpResponse response = exchange_->post(url, headers, body, deadline);
   if (response.status != 0) {
     std::lock_guard<std::mutex> lock(responses_mutex_);
     ++responses_[static_cast<std::size_t>(type)][static_cast<int>(response.status)];
@@ -168,7 +169,7 @@ void HttpTransport::add_stats(SenderStats& stats) const {
   for (std::size_t type = 0; type < kDataTypeCount; ++type) stats.types[type].responses = responses_[type];
 }
 
-void HttpTransport::abandon_after_fork() { http_.abandon_after_fork(); }
+void HttpTransport::abandon_after_fork() { exchange_->abandon_after_fork(); }
 
 void HttpTransport::shutdown() {
   if (token_source_) token_source_->stop();

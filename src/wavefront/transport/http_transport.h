@@ -1,10 +1,13 @@
-// Delivering batches over HTTP(S) with libcurl and gzip (private): the HttpClient's transport.
+// Delivering batches over HTTP(S) with gzip (private): the HttpClient's transport.
 //
 // Each batch is one gzip-compressed POST to `/report?f=<format>`; direct-ingestion events are one JSON
 // POST each to `/api/v2/event`. The answer decides (spec §4): 2xx delivered; 400 dropped for good;
 // 413 split in halves (a single line that is still too large is dropped); 401/403 kept and the token
 // refreshed; 406/429 kept with the receiver's Retry-After honoured; 408, 5xx, other answers, timeouts
 // and connection errors kept and retried after backoff. Answers are counted per status code.
+//
+// Every request goes through the HttpExchange it is constructed on (http_exchange.h): libcurl in the
+// library (make_http_exchange), a scripted exchange in test/unit/http_transport_test.cc.
 #pragma once
 
 #include <array>
@@ -16,7 +19,7 @@
 #include "wavefront/auth/token_source.h"
 #include "wavefront/clock.h"
 #include "wavefront/internal/rate_limited_log.h"
-#include "wavefront/transport/curl_http.h"
+#include "wavefront/transport/http_exchange.h"
 #include "wavefront/transport/transport.h"
 
 namespace wavefront::transport {
@@ -30,8 +33,10 @@ struct HttpTransportConfig {
 
 class HttpTransport final : public Transport {
  public:
-  HttpTransport(HttpTransportConfig config, std::unique_ptr<auth::TokenSource> token_source,
-                std::shared_ptr<Clock> clock, internal::RateLimitedLog& log);
+  // Sends every request through `exchange` (not null).
+  HttpTransport(HttpTransportConfig config, std::unique_ptr<HttpExchange> exchange,
+                std::unique_ptr<auth::TokenSource> token_source, std::shared_ptr<Clock> clock,
+                internal::RateLimitedLog& log);
 
   bool routes(DataType) const override { return true; }
   std::string route_hint(DataType) const override { return "every data type has a destination over HTTP"; }
@@ -56,7 +61,7 @@ class HttpTransport final : public Transport {
   std::unique_ptr<auth::TokenSource> token_source_;
   std::shared_ptr<Clock> clock_;
   internal::RateLimitedLog& log_;
-  CurlHttp http_;
+  std::unique_ptr<HttpExchange> exchange_;
   std::string compressed_;
   mutable std::mutex responses_mutex_;
   std::array<std::map<int, std::uint64_t>, kDataTypeCount> responses_;
