@@ -137,7 +137,8 @@ class WAVEFRONT_API Sender {
   // A span, with its span logs if any (sent as a separate span-logs line).
   Status send_span(std::string_view name, std::int64_t start_ms, std::int64_t duration_ms,
                    std::string_view source, std::string_view trace_id, std::string_view span_id,
-                   Strings parents = {}, Strings follows_from = {}, TagList tags = {}, SpanLogs span_logs = {});
+                   Strings parents = {}, Strings follows_from = {}, TagList tags = {},
+                   SpanLogs span_logs = {});
   // The same span with its ids as 128-bit values (trace_context.h), as a tracer holds them: they are
   // written as UUIDs straight from their bytes, with no text to format and check. `parent` empty:
   // a root span. The lines on the wire are the ones the string form sends for the same ids.
