@@ -92,7 +92,9 @@ TEST(ProxyFaults, KillAndRestartLosesOnlyWhatWasHandedToDeadConnections) {
   ASSERT_TRUE(proxy->wait_for_lines(metric.delivered - metric.possibly_lost, 10s));
   const auto lines = proxy->lines();
   const std::set<std::string> distinct = distinct_lines(lines);
-  EXPECT_EQ(distinct.size(), lines.size()) << "no line is delivered twice";
+  // A line arrives twice only when it was re-sent: the proxy had read it, but its acknowledgement died
+  // with the connection (docs/design.md, "Duplicates"). Seen under TSan's timing in CI: 268 of 19,350.
+  EXPECT_LE(lines.size() - distinct.size(), metric.resent) << "only re-sent lines arrive twice";
   expect_accounting_identity(stats);
   EXPECT_EQ(metric.accepted, static_cast<std::uint64_t>(next));
   EXPECT_EQ(metric.dropped, 0u);
