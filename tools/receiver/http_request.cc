@@ -390,11 +390,14 @@ HttpRequestParser::Result HttpRequestParser::parse_body(std::string_view input) 
   std::size_t appended = 0;
   std::string_view buffer = input;
   if (carried != 0) {
-    appended = std::min(input.size(), carry_limit(carry_) + 1 - std::min(carried, carry_limit(carry_) + 1));
+    const std::size_t held_at_most = carry_limit(carry_) + 1;
+    appended = std::min(input.size(), held_at_most - std::min(carried, held_at_most));
     carry_.append(input.data(), appended);
     buffer = carry_;
   } else if (beast.at_chunk_line) {
-    buffer = input.substr(0, carry_limit(input.substr(0, carry_limit({}) + 1)) + 1);
+    // As much of a chunk-size line as may be held (carry_limit of a line not yet whole), plus one byte.
+    const std::size_t line_at_most = limits_.max_chunk_line_bytes + 2 + 1;
+    buffer = input.substr(0, carry_limit(input.substr(0, line_at_most)) + 1);
   }
   beast.piece = {};
   beast.chunk_data_ended = false;

@@ -27,6 +27,29 @@ std::string_view self_metric_segment(DataType type) {
   return "unknown";
 }
 
+}  // namespace
+
+// What report_self_metrics() sends through: the core's own queues, with metrics counted in the
+// self-metrics queue (stats().self_metrics) rather than the user's. Used only on the flusher thread
+// while it reports; flushing and closing are the core's own business.
+class SenderCore::SelfMetricsSender final : public Sender {
+ public:
+  explicit SelfMetricsSender(SenderCore& core) : Sender(core.format_options()), core_(core) {}
+  FlushResult flush(std::chrono::milliseconds) override { return FlushResult(); }
+  FlushResult close(std::chrono::milliseconds) override { return FlushResult(); }
+  std::uint64_t failure_count() const override { return core_.failure_count(); }
+  SenderStats stats() const override { return core_.stats(); }
+
+ private:
+  Status submit(const FormattedLines& lines) override {
+    const bool self_metric = lines.type == DataType::metric;
+    return core_.submit_into(self_metric ? kSelfQueue : queue_index(lines.type), lines);
+  }
+  SenderCore& core_;
+};
+
+namespace {
+
 std::string self_prefix(const ClientIdentity& identity) {
   return "~sdk.cpp.core.sender." + identity.client_kind + ".";
 }
@@ -77,9 +100,8 @@ void SenderCore::report_self_metrics() {
       });
     }
   }
-  // The lines sent now go to the self-metrics queue (stats().self_metrics), not the user's.
-  const SelfReportingScope self_reporting;
-  report_registry(self_registry_, *this, ReporterConfig(), false);
+  SelfMetricsSender self_metrics_sender(*this);
+  report_registry(self_registry_, self_metrics_sender, ReporterConfig(), false);
 }
 
 }  // namespace wavefront::client

@@ -18,9 +18,6 @@ constexpr auto kFlusherMaxSleep = Milliseconds(100);  // re-check the (possibly 
 constexpr auto kCloseSlack = Milliseconds(100);
 constexpr std::size_t kMaxStagingBytes = std::size_t{64} * 1024 * 1024;
 
-// Set while the flusher thread reports self-metrics: their lines go to the self-metrics queue.
-thread_local bool t_reporting_self = false;
-
 std::array<internal::Backoff, kDataTypeCount + 1> make_backoffs(const SenderConfig& config) {
   const auto seed = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
   const auto make = [&](std::uint64_t index) {
@@ -91,35 +88,31 @@ SenderCore::~SenderCore() {
   closed_changed_.wait(lock, [&] { return closed_; });
 }
 
-SelfReportingScope::SelfReportingScope() { t_reporting_self = true; }
-SelfReportingScope::~SelfReportingScope() { t_reporting_self = false; }
-
-queue::LineQueue& SenderCore::queue_for(DataType type) {
-  if (t_reporting_self && type == DataType::metric) return *queues_[kSelfQueue];
-  return *queues_[static_cast<std::size_t>(type)];
-}
-
-Status SenderCore::refuse_unrouted(DataType type, std::size_t items) {
-  queue_for(type).count_dropped_unqueued(items, DropReason::not_configured);
+Status SenderCore::refuse_unrouted(std::size_t index, std::size_t items) {
+  const DataType type = queue_type(index);
+  queues_[index]->count_dropped_unqueued(items, DropReason::not_configured);
   Status status(ErrorCode::not_configured, transport_->route_hint(type));
   log_.log(LogLevel::warning, internal::LogKind::data_dropped,
            [&] { return "dropping " + std::string(data_type_name(type)) + ": " + status.message(); });
   return status;
 }
 
-Status SenderCore::submit(const FormattedLines& lines) {
+Status SenderCore::submit(const FormattedLines& lines) { return submit_into(queue_index(lines.type), lines); }
+
+Status SenderCore::submit_into(std::size_t index, const FormattedLines& lines) {
   if (!lines.status.ok()) {
-    queue_for(lines.type).count_invalid();
+    queues_[index]->count_invalid();
     return lines.status;
   }
-  return enqueue(lines.type, lines.lines, lines.items);
+  return enqueue(index, lines.lines, lines.items);
 }
 
-Status SenderCore::enqueue(DataType type, std::string_view lines, std::size_t items) {
+Status SenderCore::enqueue(std::size_t index, std::string_view lines, std::size_t items) {
   if (lines.empty()) return Status();  // a zero delta: valid, nothing to send
-  if (!transport_->routes(type)) return refuse_unrouted(type, items);
+  const DataType type = queue_type(index);
+  if (!transport_->routes(type)) return refuse_unrouted(index, items);
   bool batch_ready = false;
-  Status status = queue_for(type).push(lines, items, *clock_, batch_ready);
+  Status status = queues_[index]->push(lines, items, *clock_, batch_ready);
   if (batch_ready) wake_flusher();
   if (status.code() == ErrorCode::queue_full || status.code() == ErrorCode::too_large) {
     log_.log(LogLevel::warning, internal::LogKind::data_dropped, [&] {
@@ -140,7 +133,7 @@ void SenderCore::wake_flusher() {
 Status SenderCore::send_series(const SeriesLine& line, double value, Timestamp timestamp) {
   const bool delta = line.kind == SeriesKind::delta_counter;
   if (!std::isfinite(value) || (delta && value < 0)) {
-    queue_for(DataType::metric).count_invalid();
+    queues_[queue_index(DataType::metric)]->count_invalid();
     if (!std::isfinite(value))
       return format::check_finite(value, delta ? "delta counter value" : "metric value");
     return Status(ErrorCode::negative_delta,
@@ -159,11 +152,12 @@ Status SenderCore::send_series(const SeriesLine& line, double value, Timestamp t
   at = format::write_timestamp(at, timestamp);
   if (at == nullptr) {  // refused: the general writer says why
     std::string unused;
-    queue_for(DataType::metric).count_invalid();
+    queues_[queue_index(DataType::metric)]->count_invalid();
     return format::append_timestamp(unused, timestamp, "timestamp");
   }
   at = std::copy(line.after_timestamp.begin(), line.after_timestamp.end(), at);
-  return enqueue(DataType::metric, std::string_view(begin, static_cast<std::size_t>(at - begin)), 1);
+  return enqueue(queue_index(DataType::metric), std::string_view(begin, static_cast<std::size_t>(at - begin)),
+                 1);
 }
 
 FlushResult SenderCore::flush(Milliseconds timeout) {

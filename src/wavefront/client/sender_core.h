@@ -47,18 +47,8 @@ struct ClientIdentity {
 // rate-limited log.
 using TransportFactory = std::function<std::unique_ptr<transport::Transport>(internal::RateLimitedLog&)>;
 
-// While one is alive on a thread, the metrics that thread sends through a SenderCore are counted as
-// self-metrics (SenderStats::self_metrics), not as the user's: report_self_metrics() holds one.
-class SelfReportingScope {
- public:
-  SelfReportingScope();
-  ~SelfReportingScope();
-  SelfReportingScope(const SelfReportingScope&) = delete;
-  SelfReportingScope& operator=(const SelfReportingScope&) = delete;
-};
-
-// The core implements Sender itself, so the flusher can send self-metrics through it: its lifetime
-// covers the flusher's, unlike the public object wrapping it.
+// The core implements Sender itself: its lifetime covers the flusher's, unlike the public object
+// wrapping it. The flusher reports self-metrics through a SelfMetricsSender on the core's queues.
 class SenderCore final : public Sender {
  public:
   SenderCore(const SenderConfig& config, ClientIdentity identity, const TransportFactory& make_transport);
@@ -93,10 +83,13 @@ class SenderCore final : public Sender {
   static DataType queue_type(std::size_t index) {
     return index == kSelfQueue ? DataType::metric : static_cast<DataType>(index);
   }
-  // The data type's queue; the self-metrics queue for metrics sent by report_self_metrics().
-  queue::LineQueue& queue_for(DataType type);
-  Status refuse_unrouted(DataType type, std::size_t items);
-  Status enqueue(DataType type, std::string_view lines, std::size_t items);
+  static std::size_t queue_index(DataType type) { return static_cast<std::size_t>(type); }
+  // The one path into a queue, for the user's sends (submit) and the self-metrics (SelfMetricsSender,
+  // self_metrics.cc, which report_self_metrics() sends through: its metrics go to kSelfQueue).
+  class SelfMetricsSender;
+  Status submit_into(std::size_t index, const FormattedLines& lines);
+  Status refuse_unrouted(std::size_t index, std::size_t items);
+  Status enqueue(std::size_t index, std::string_view lines, std::size_t items);
   void wake_flusher();
   void run();
   void drain(std::size_t index, bool include_open);
