@@ -12,9 +12,10 @@
 //    no id arrives that was never sent, was refused, or (both halves of a not-ok span with logs);
 //  - received unique <= lines that may have been queued;
 //  - TCP: unique + possibly_lost >= delivered, and received (with duplicates) <= delivered + copies bound
-//    (0 for plain TCP: a line only arrives whole if it was written whole, and then it counts delivered and
-//    is never written again; with gzip a broken batch is re-sent whole, so up to report_errors x
-//    batch_items lines may arrive twice or without being counted delivered);
+//    (the sender's `resent`: when a connection breaks, the lines the proxy's TCP had not acknowledged are
+//    written again, and those the receiver did read arrive twice (docs/design.md, "Duplicates"); with
+//    gzip a broken batch is re-sent whole, so up to report_errors x batch_items more lines may arrive
+//    twice or without being counted delivered);
 //  - HTTP: possibly_lost == 0, unique >= delivered (2xx means the fake recorded it first), and received <=
 //    delivered + the lines of the k largest 2xx-answered requests, k = 2xx answers the fake gave minus
 //    those the client counted (an answer lost to a timeout, kill or hang is the only source of copies);
@@ -147,7 +148,8 @@ void check_phase(PhaseResult& result, const SoakOptions& options) {
                  "more unique lines received than could have been queued" +
                      numbers({{"received", tally.received_unique}, {"queued_at_most", may_have_queued}}));
     if (tcp) {
-      result.copies_bound[index] = options.tcp_gzip ? stats.report_errors * options.batch_items : 0;
+      result.copies_bound[index] =
+          stats.resent + (options.tcp_gzip ? stats.report_errors * options.batch_items : 0);
       check.expect(tally.received_unique + stats.possibly_lost >= stats.delivered, where,
                    "delivered lines missing beyond possibly_lost" +
                        numbers({{"delivered", stats.delivered},

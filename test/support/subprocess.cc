@@ -88,6 +88,9 @@ Subprocess::Subprocess(std::vector<std::string> arguments, Options options) {
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (pid_ == 0) {
+    // A process group of its own, so that a timeout also kills what the child forked: a hung grandchild
+    // would otherwise keep the output pipes open and the readers (and the test) waiting past the deadline.
+    ::setpgid(0, 0);
     const int stdin_fd = options.stdin_text ? in_pipe[0] : ::open("/dev/null", O_RDONLY);
     ::dup2(stdin_fd, 0);
     ::dup2(out_pipe[1], 1);
@@ -97,6 +100,7 @@ Subprocess::Subprocess(std::vector<std::string> arguments, Options options) {
     (void)!::write(2, message, sizeof message - 1);
     ::_exit(127);
   }
+  ::setpgid(pid_, pid_);  // also here: whichever of the two runs first, the group exists before a kill
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
   stdout_capture_ = new Capture(out_pipe[0]);
@@ -118,7 +122,7 @@ Subprocess::Subprocess(std::vector<std::string> arguments, Options options) {
 
 Subprocess::~Subprocess() {
   if (!reaped_ && pid_ > 0) {
-    ::kill(pid_, SIGKILL);
+    ::kill(-pid_, SIGKILL);
     ::waitpid(pid_, &status_, 0);
   }
   if (stdin_writer_.joinable()) stdin_writer_.join();
@@ -141,7 +145,7 @@ ProcessResult Subprocess::wait(std::chrono::milliseconds deadline) {
     }
     if (std::chrono::steady_clock::now() >= until) {
       result.timed_out = true;
-      ::kill(pid_, SIGKILL);
+      ::kill(-pid_, SIGKILL);  // the whole group: the child and anything it forked
       ::waitpid(pid_, &status_, 0);
       reaped_ = true;
       break;
