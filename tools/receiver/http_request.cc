@@ -237,6 +237,7 @@ void HttpRequestParser::reset() noexcept {
   state_ = State::idle;
   head_.clear();
   carry_.clear();
+  carry_follows_data_ = false;
   line_ends_ = 0;
   last_raw_ = '\0';
   head_raw_bytes_ = 0;
@@ -377,9 +378,16 @@ HttpRequestParser::Result HttpRequestParser::parse_body(std::string_view input) 
     return Result{Step::complete, 0, {}};
   }
   if (input.empty()) return Result{Step::need_more, 0, {}};
-  // After a chunk's data Beast wants 2 more bytes before it looks at them; a wrong byte is refused now.
-  if (beast.chunk_data_ended && carry_.empty()) {
-    if (input[0] != '\r' || (input.size() > 1 && input[1] != '\n')) {
+  // After a chunk's data Beast wants 2 more bytes before it looks at them; a wrong byte is refused now,
+  // whether the two bytes come together or cut (the first one then waits in carry_).
+  const bool data_ended = carry_.empty() ? beast.chunk_data_ended : carry_follows_data_;
+  if (data_ended) {
+    char after_data[2] = {};
+    std::size_t seen = 0;
+    for (std::string_view part : {std::string_view(carry_), input}) {
+      for (std::size_t i = 0; i < part.size() && seen < 2; ++i) after_data[seen++] = part[i];
+    }
+    if (after_data[0] != '\r' || (seen > 1 && after_data[1] != '\n')) {
       return fail(400, "chunk data not followed by CRLF", 0);
     }
   }
@@ -408,6 +416,7 @@ HttpRequestParser::Result HttpRequestParser::parse_body(std::string_view input) 
     if (carried == 0) {
       appended = buffer.size();
       carry_.assign(buffer);
+      carry_follows_data_ = data_ended;
     }
     // Beast looks for CRLF only and would wait forever for a line ended by a bare LF. Only the new
     // bytes are scanned, so a client trickling trailers costs linear time.
@@ -433,6 +442,7 @@ HttpRequestParser::Result HttpRequestParser::parse_body(std::string_view input) 
     if (parsed <= carried) return fail(400, "malformed chunked body", appended);
     consumed = parsed - carried;
     carry_.clear();
+    carry_follows_data_ = false;
   }
   if (beast.is_done()) state_ = State::done;
   return Result{Step::body, consumed, beast.piece};

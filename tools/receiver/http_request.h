@@ -107,8 +107,9 @@ class HttpRequestParser {
 
   HttpParserLimits limits_;
   State state_ = State::idle;
-  std::string head_;   // the head, bare LFs made CRLF; request_ views into it
-  std::string carry_;  // a chunk-size line or trailers cut by the end of an input
+  std::string head_;                 // the head, bare LFs made CRLF; request_ views into it
+  std::string carry_;                // a chunk-size line or trailers cut by the end of an input
+  bool carry_follows_data_ = false;  // carry_ starts where a chunk's data ended (CRLF must come first)
   std::size_t head_raw_bytes_ = 0;
   std::size_t head_lines_ = 0;  // complete lines of the head so far
   int line_ends_ = 0;           // consecutive line ends at the end of head_ (2: the head is over)
