@@ -215,6 +215,11 @@ Batch LineQueue::fresh_batch() {
   if (!spare_buffers_.empty()) {
     batch.lines = std::move(spare_buffers_.back());
     spare_buffers_.pop_back();
+  } else {
+    // No spare (the queue holds more batches than are kept): start at the size whole batches grew to,
+    // not by doubling from empty, which copied each batch about twice more and touched fresh pages
+    // each time (a third of the flusher's copying with a deep queue, docs/benchmarks.md).
+    batch.lines.reserve(full_batch_capacity_);
   }
   return batch;
 }
@@ -223,6 +228,9 @@ void LineQueue::recycle(std::string&& buffer) {
   buffer.clear();
   // Keep a few buffers, each no larger than a batch, so steady state allocates nothing and the
   // spares never add more than a few batches to memory.
+  if (buffer.capacity() <= 2 * bounds_.batch_bytes) {
+    full_batch_capacity_ = std::max(full_batch_capacity_, buffer.capacity());
+  }
   if (spare_buffers_.size() < kMaxSpareBuffers && buffer.capacity() <= 2 * bounds_.batch_bytes) {
     spare_buffers_.push_back(std::move(buffer));
   }

@@ -132,6 +132,7 @@ class LineQueue {
   std::deque<Batch> sealed_;  // full batches and returned leftovers, oldest first
   Batch open_;                // the batch producers append to
   std::vector<std::string> spare_buffers_;
+  std::size_t full_batch_capacity_ = 0;  // the largest batch buffer recycled (at most 2 x batch_bytes)
   bool closed_ = false;
   bool final_ = false;
   std::uint64_t finished_ = 0;

@@ -15,6 +15,7 @@
 #include <deque>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "wavefront/sender.h"
 
@@ -58,8 +59,10 @@ class ResendWindow {
     std::uint64_t wire_begin;
     std::uint64_t wire_end;
   };
+  static constexpr std::size_t kSpareBuffers = 2;
   std::size_t max_bytes_;
   std::deque<Chunk> chunks_;
+  std::vector<std::string> spare_;  // buffers of chunks that left the window, for the next add()
   std::size_t held_bytes_ = 0;      // text bytes in chunks_
   std::uint64_t stream_end_ = 0;    // wire offset just past the last chunk
   std::uint64_t window_begin_ = 0;  // wire offset where the oldest held chunk begins
