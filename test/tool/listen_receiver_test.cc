@@ -132,7 +132,7 @@ TEST(Receiver, UnterminatedLastLineIsReportedAsTheProxyDropsIt) {
   }
   ASSERT_TRUE(receiver.wait_for_report("line 2: column 13: malformed_line: the connection ended"));
   EXPECT_EQ(receiver.output(), "\"a\" 1 source=\"s\"\n");
-  EXPECT_EQ(receiver.rejected(LineKind::metric), 1u);
+  EXPECT_EQ(receiver.rejected_once(LineKind::metric, 1), 1u);
 }
 
 TEST(Receiver, HttpReportPlainAndGzip) {

@@ -302,6 +302,14 @@ class RunningReceiver {
   std::uint64_t rejected(wavefront::LineKind kind) const {
     return stats().lines.rejected[static_cast<std::size_t>(kind)];
   }
+  // The count once it reaches `at_least`, or when the timeout passes. A read's counts are published
+  // after the reports about its lines (the receiver tallies a read and then commits it), so a test that
+  // saw a report waits for the count too.
+  std::uint64_t rejected_once(wavefront::LineKind kind, std::uint64_t at_least,
+                              std::chrono::milliseconds timeout = 10s) const {
+    wavefront::testing::eventually([&] { return rejected(kind) >= at_least; }, timeout);
+    return rejected(kind);
+  }
   // Waits until the output holds `lines` lines.
   bool wait_for_output_lines(std::size_t lines, std::chrono::milliseconds timeout = 10s) const {
     return wavefront::testing::eventually([&] { return count_of(output(), "\n") >= lines; }, timeout);

@@ -5,7 +5,9 @@
 // snapshots. listen_command.cc prints the summary on exit.
 //
 // Thread-safety: LiveStats may be read from any thread while its single writer (the event-loop
-// thread) updates it; a snapshot's counters are each exact but not taken at one instant.
+// thread) updates it; a snapshot's counters are each exact but not taken at one instant. Lines are
+// tallied per read (or per HTTP request) and published when it ends, so the report about a refused line
+// can be printed a moment before the line shows in the counters.
 // ReceiverStats and Tally are plain values.
 #pragma once
 
