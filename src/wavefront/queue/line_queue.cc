@@ -228,12 +228,9 @@ void LineQueue::recycle(std::string&& buffer) {
   buffer.clear();
   // Keep a few buffers, each no larger than a batch, so steady state allocates nothing and the
   // spares never add more than a few batches to memory.
-  if (buffer.capacity() <= 2 * bounds_.batch_bytes) {
-    full_batch_capacity_ = std::max(full_batch_capacity_, buffer.capacity());
-  }
-  if (spare_buffers_.size() < kMaxSpareBuffers && buffer.capacity() <= 2 * bounds_.batch_bytes) {
-    spare_buffers_.push_back(std::move(buffer));
-  }
+  if (buffer.capacity() > 2 * bounds_.batch_bytes) return;
+  full_batch_capacity_ = std::max(full_batch_capacity_, buffer.capacity());
+  if (spare_buffers_.size() < kMaxSpareBuffers) spare_buffers_.push_back(std::move(buffer));
 }
 
 void LineQueue::append_central(std::string_view lines, std::size_t items, bool& batch_ready) {

@@ -21,11 +21,8 @@ void ResendWindow::add(DataType type, std::string_view text, std::size_t lines, 
   stream_end_ += wire_bytes;
   // The copy goes into the buffer of a chunk that left the window when there is one: a fresh buffer
   // per batch cost the flusher a page fault per 4 KiB written.
-  std::string copy;
-  if (!spare_.empty()) {
-    copy = std::move(spare_.back());
-    spare_.pop_back();
-  }
+  std::string copy = std::move(spare_);
+  spare_ = std::string();
   // Batches differ a little in size: a new buffer gets an eighth more room, so that the next, slightly
   // longer batch still fits the spare it leaves.
   if (copy.capacity() < text.size()) copy.reserve(text.size() + text.size() / 8);
@@ -37,9 +34,7 @@ void ResendWindow::add(DataType type, std::string_view text, std::size_t lines, 
     forgotten_[static_cast<std::size_t>(oldest.type)] += oldest.lines;
     held_bytes_ -= oldest.text.size();
     window_begin_ = oldest.wire_end;
-    if (spare_.size() < kSpareBuffers && oldest.text.capacity() <= max_bytes_) {
-      spare_.push_back(std::move(oldest.text));
-    }
+    if (oldest.text.capacity() <= max_bytes_) spare_ = std::move(oldest.text);
     chunks_.pop_front();
   }
 }

@@ -6,7 +6,8 @@
 // acknowledged (to be written again on the next connection) and counts, per data type, the lines
 // that may have been lost. Memory is bounded: only the last `max_bytes` of text are held; lines that
 // fell out of the window are remembered as counts only, and if a break reaches back to them they all
-// count as possibly lost. Not thread-safe: used by the flusher thread only.
+// count as possibly lost. The buffer of the last chunk to leave is kept for the next one's copy, so the
+// text held is at most `max_bytes` plus one batch. Not thread-safe: used by the flusher thread only.
 #pragma once
 
 #include <array>
@@ -15,7 +16,6 @@
 #include <deque>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "wavefront/sender.h"
 
@@ -59,10 +59,9 @@ class ResendWindow {
     std::uint64_t wire_begin;
     std::uint64_t wire_end;
   };
-  static constexpr std::size_t kSpareBuffers = 2;
   std::size_t max_bytes_;
   std::deque<Chunk> chunks_;
-  std::vector<std::string> spare_;  // buffers of chunks that left the window, for the next add()
+  std::string spare_;               // the buffer of the last chunk that left the window, for the next add()
   std::size_t held_bytes_ = 0;      // text bytes in chunks_
   std::uint64_t stream_end_ = 0;    // wire offset just past the last chunk
   std::uint64_t window_begin_ = 0;  // wire offset where the oldest held chunk begins
