@@ -403,9 +403,9 @@ HttpRequestParser::Result HttpRequestParser::parse_body(std::string_view input) 
     carry_.append(input.data(), appended);
     buffer = carry_;
   } else if (beast.at_chunk_line) {
-    // As much of a chunk-size line as may be held (carry_limit of a line not yet whole), plus one byte.
-    const std::size_t line_at_most = limits_.max_chunk_line_bytes + 2 + 1;
-    buffer = input.substr(0, carry_limit(input.substr(0, line_at_most)) + 1);
+    // As much as may be held from here (a chunk-size line's limit, or the trailers' when the bytes
+    // show the last chunk), plus one byte.
+    buffer = input.substr(0, carry_limit(input.substr(0, carry_limit({}) + 1)) + 1);
   }
   beast.piece = {};
   beast.chunk_data_ended = false;

@@ -2,6 +2,7 @@
 #include "wavefront/transport/tcp_resend_window.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace wavefront::transport {
 namespace {
@@ -21,8 +22,7 @@ void ResendWindow::add(DataType type, std::string_view text, std::size_t lines, 
   stream_end_ += wire_bytes;
   // The copy goes into the buffer of a chunk that left the window when there is one: a fresh buffer
   // per batch cost the flusher a page fault per 4 KiB written.
-  std::string copy = std::move(spare_);
-  spare_ = std::string();
+  std::string copy = std::exchange(spare_, std::string());
   // Batches differ a little in size: a new buffer gets an eighth more room, so that the next, slightly
   // longer batch still fits the spare it leaves.
   if (copy.capacity() < text.size()) copy.reserve(text.size() + text.size() / 8);
