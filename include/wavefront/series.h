@@ -10,8 +10,11 @@
 //
 // An invalid name, source or tag is refused when the handle is made (a Status, never an exception).
 // A send then checks only the value (finite; a delta must not be negative, and 0 sends nothing) and
-// the timestamp, writes one line into the calling thread's staging buffer and returns; it is counted
-// in the sender's stats() like send_metric/send_delta_counter, and the line on the wire is the same.
+// the timestamp, stages them with the series' text in the calling thread's staging buffer and
+// returns; the sender's background thread writes the line. It is counted in the sender's stats()
+// like send_metric/send_delta_counter, keeps its place among the thread's other sends, and the line
+// on the wire is the same. Until the line is written it counts in queued_bytes (and against
+// max_queue_bytes) at its longest possible length.
 //
 // Thread-safety: a Series is a small copyable value; send() may be called from any number of threads
 // at once, on the same handle or on copies. A handle refers to the sender that made it: it must not
@@ -19,6 +22,7 @@
 // other call.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -33,10 +37,11 @@ class QueuedSender;
 
 enum class SeriesKind : std::uint8_t { metric, delta_counter };
 
-// The formatted text around the value: `"name" ` and ` source="..." "k"="v"\n`.
+// The series' formatted line without value and timestamp: `"name" ` then ` source="..." "k"="v"\n`;
+// the value (and the timestamp, if any) go at `value_at`.
 struct SeriesLine {
-  std::string before_value;
-  std::string after_timestamp;
+  std::string text;
+  std::size_t value_at = 0;
   SeriesKind kind = SeriesKind::metric;
 };
 

@@ -133,5 +133,47 @@ TEST(Staging, FlushFromAnotherThreadDeliversWhatThreadsStaged) {
   expect_accounting_identity(client->stats());
 }
 
+// Series points are staged as records the flusher writes (line_queue.h): from several threads at
+// once, among send_metric lines of the same threads, each thread's lines arrive in its order and
+// equal what send_metric writes for the same point.
+TEST(Series, ThreadsSendingSeriesAndMetricsKeepTheirOrder) {
+  auto proxy = FakeProxy::start();
+  ASSERT_TRUE(proxy);
+  auto client = testing::create_or_fail<ProxyClient>(config_for(*proxy));
+  ASSERT_TRUE(client);
+  constexpr int kThreads = 3;
+  constexpr int kLines = 400;
+  std::vector<std::thread> threads;
+  threads.reserve(kThreads);
+  for (int thread = 0; thread < kThreads; ++thread) {
+    threads.emplace_back([&, thread] {
+      const std::string name = "t" + std::to_string(thread);
+      Expected<Series> series = client->series(name, {{"k", "v"}}, "h");
+      ASSERT_TRUE(series);
+      for (int line = 0; line < kLines; ++line) {
+        const Status status = line % 3 == 0
+                                  ? client->send_metric(name, line, 1700000000 + line, "h", {{"k", "v"}})
+                                  : series->send(line, 1700000000 + line);
+        EXPECT_TRUE(status.ok());
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  ASSERT_TRUE(client->flush(10s).ok());
+  ASSERT_TRUE(proxy->wait_for_lines(std::size_t{kThreads} * kLines, 5s));
+  std::vector<int> next(kThreads, 0);
+  for (const std::string& line : proxy->lines()) {
+    const int thread = line[2] - '0';
+    const int at = next[thread]++;
+    EXPECT_EQ(line, "\"t" + std::to_string(thread) + "\" " + std::to_string(at) + " " +
+                        std::to_string(1700000000 + at) + " source=\"h\" \"k\"=\"v\"");
+  }
+  for (int thread = 0; thread < kThreads; ++thread) EXPECT_EQ(next[thread], kLines);
+  const TypeStats stats = client->stats()[DataType::metric];
+  EXPECT_EQ(stats.delivered, std::uint64_t{kThreads} * kLines);
+  EXPECT_EQ(stats.queued_bytes, 0u);
+  expect_accounting_identity(client->stats());
+}
+
 }  // namespace
 }  // namespace wavefront

@@ -32,6 +32,24 @@ Status push(LineQueue& queue, std::string_view line) {
   return queue.push(line, 1, *Clock::system(), ready);
 }
 
+// A pre-registered series' point (push_deferred): `text` with the value and timestamp at `value_at`.
+Status push_deferred(LineQueue& queue, std::string_view text, std::size_t value_at, double value,
+                     Timestamp timestamp = {}) {
+  bool ready = false;
+  return queue.push_deferred(DeferredLine{text, value_at, value, timestamp}, ready);
+}
+
+// Everything the queue holds, delivered: the lines in order.
+std::string take_everything(LineQueue& queue) {
+  std::string lines;
+  Batch batch;
+  while (queue.take(batch, true)) {
+    lines += batch.lines;
+    queue.complete(batch, batch.items, batch.lines.size(), 0, 0, DropReason::rejected);
+  }
+  return lines;
+}
+
 void expect_identity(const LineQueue& queue) {
   const TypeStats stats = queue.snapshot();
   EXPECT_EQ(stats.accepted, stats.delivered + stats.queued + stats.dropped);
@@ -135,6 +153,7 @@ TEST_P(LineQueueModes, IdentityHoldsWithThreadsThatComeAndGo) {
     }
   });
   std::uint64_t delivered = 0;
+  std::uint64_t delivered_bytes = 0;
   std::thread flusher([&] {
     Batch batch;
     bool include_open = false;
@@ -142,6 +161,7 @@ TEST_P(LineQueueModes, IdentityHoldsWithThreadsThatComeAndGo) {
       const bool more = producing.load();
       while (queue.take(batch, include_open)) {
         delivered += batch.items;
+        delivered_bytes += batch.lines.size();
         queue.complete(batch, batch.items, batch.lines.size(), 0, 0, DropReason::rejected);
       }
       include_open = !include_open;
@@ -149,6 +169,7 @@ TEST_P(LineQueueModes, IdentityHoldsWithThreadsThatComeAndGo) {
     }
     while (queue.take(batch, true)) {
       delivered += batch.items;
+      delivered_bytes += batch.lines.size();
       queue.complete(batch, batch.items, batch.lines.size(), 0, 0, DropReason::rejected);
     }
   });
@@ -156,7 +177,12 @@ TEST_P(LineQueueModes, IdentityHoldsWithThreadsThatComeAndGo) {
     std::vector<std::thread> producers;
     for (int thread = 0; thread < kThreadsPerRound; ++thread) {
       producers.emplace_back([&] {
-        for (int line = 0; line < kLinesPerThread; ++line) EXPECT_TRUE(push(queue, "cpu 1 source=a\n").ok());
+        // Every other line a deferred one that writes the same bytes.
+        for (int line = 0; line < kLinesPerThread; ++line) {
+          EXPECT_TRUE((line % 2 == 0 ? push(queue, "cpu 1 source=a\n")
+                                     : push_deferred(queue, "cpu  source=a\n", 4, 1))
+                          .ok());
+        }
       });
     }
     for (std::thread& producer : producers) producer.join();
@@ -172,6 +198,94 @@ TEST_P(LineQueueModes, IdentityHoldsWithThreadsThatComeAndGo) {
   EXPECT_EQ(delivered, kTotal);
   EXPECT_EQ(stats.queued, 0u);
   EXPECT_EQ(stats.queued_bytes, 0u);
+  EXPECT_EQ(delivered_bytes, kTotal * std::string_view("cpu 1 source=a\n").size());
+}
+
+// Deferred lines come out written, in the order of the pushes, among the other lines and across
+// hand-overs (4096 bytes of staging hands over every 2048); a 0xFF inside a line is only text.
+TEST_P(LineQueueModes, DeferredLinesAreWrittenInOrderAmongOtherLines) {
+  LineQueue queue(bounds(100'000, 1 << 20, 50));
+  std::string expected;
+  for (int line = 0; line < 300; ++line) {
+    const std::string number = std::to_string(line);
+    switch (line % 4) {
+      case 0:
+        ASSERT_TRUE(push(queue, "text " + number + " \xff\n").ok());
+        expected += "text " + number + " \xff\n";
+        break;
+      case 1:
+        ASSERT_TRUE(push_deferred(queue, "\"m\"  source=\"h\"\n", 4, line).ok());
+        expected += "\"m\" " + number + " source=\"h\"\n";
+        break;
+      case 2:
+        ASSERT_TRUE(push_deferred(queue, "\"m\"  t=\"v\"\n", 4, 0.5, 1700000000 + line).ok());
+        expected += "\"m\" 0.5 " + std::to_string(1700000000 + line) + " t=\"v\"\n";
+        break;
+      default:
+        ASSERT_TRUE(
+            push_deferred(queue, "\"m\"  x\n", 4, -line, Timestamp::from_milliseconds(1700000000123)).ok());
+        expected += "\"m\" -" + number + " 1700000000123 x\n";
+        break;
+    }
+  }
+  EXPECT_EQ(take_everything(queue), expected);
+  const TypeStats stats = queue.snapshot();
+  EXPECT_EQ(stats.delivered, 300u);
+  EXPECT_EQ(stats.queued_bytes, 0u);
+  expect_identity(queue);
+}
+
+// Staged, a deferred line counts at its longest (text + 56 bytes for value and timestamp); written,
+// at its length; delivered, the whole byte budget is free again.
+TEST_P(LineQueueModes, DeferredLinesCountTheirRoomUntilWritten) {
+  constexpr std::size_t kMaxBytes = 1000;
+  LineQueue queue(bounds(100, kMaxBytes, 100));
+  ASSERT_TRUE(push_deferred(queue, "cpu  source=a\n", 4, 1).ok());
+  const std::size_t written = std::string_view("cpu 1 source=a\n").size();
+  const std::size_t staged = g_staging_bytes == 0 ? written : written - 1 + 56;
+  EXPECT_EQ(queue.snapshot().queued_bytes, staged);
+  Batch batch;
+  ASSERT_TRUE(queue.take(batch, true));
+  EXPECT_EQ(batch.lines, "cpu 1 source=a\n");
+  EXPECT_EQ(queue.snapshot().queued_bytes, written) << "the unused room is released when written";
+  queue.complete(batch, 1, batch.lines.size(), 0, 0, DropReason::rejected);
+  EXPECT_EQ(queue.snapshot().queued_bytes, 0u);
+  const std::string fills_the_bound(kMaxBytes - 1, 'x');
+  EXPECT_TRUE(push(queue, fills_the_bound + "\n").ok()) << "every reserved byte was returned";
+  expect_identity(queue);
+}
+
+// Without room under the block policy the deferred line is written by the caller and queued after
+// the thread's staged lines; after block_timeout it is dropped as queue_full, counted once.
+TEST_P(LineQueueModes, DeferredLinesFollowTheOverflowPolicy) {
+  LineQueue queue(bounds(2, 1000, 10, OverflowPolicy::block));
+  ASSERT_TRUE(push(queue, "a\n").ok());
+  ASSERT_TRUE(push_deferred(queue, "b \n", 2, 2).ok());
+  EXPECT_EQ(push_deferred(queue, "c \n", 2, 3).code(), ErrorCode::queue_full);
+  EXPECT_EQ(queue.snapshot().dropped_by_reason[static_cast<std::size_t>(DropReason::queue_full)], 1u);
+  EXPECT_EQ(take_everything(queue), "a\nb 2\n");
+  ASSERT_TRUE(push_deferred(queue, "d \n", 2, 4).ok());
+  queue.close();
+  EXPECT_EQ(push_deferred(queue, "e \n", 2, 5).code(), ErrorCode::closed);
+  EXPECT_EQ(take_everything(queue), "d 4\n");
+  expect_identity(queue);
+
+  LineQueue dropping(bounds(1, 1000, 10));
+  ASSERT_TRUE(push_deferred(dropping, "a \n", 2, 1).ok());
+  EXPECT_EQ(push_deferred(dropping, "b \n", 2, 2).code(), ErrorCode::queue_full);
+  expect_identity(dropping);
+}
+
+// A deferred line too long to stage (over half of staging_bytes) is written at once and still
+// keeps its place after the thread's staged lines.
+TEST_P(LineQueueModes, DeferredLinesTooLongToStageKeepTheirPlace) {
+  LineQueue queue(bounds(100, 1 << 20, 100));
+  ASSERT_TRUE(push(queue, "first\n").ok());
+  const std::string tags(3000, 't');
+  ASSERT_TRUE(push_deferred(queue, "m  " + tags + "\n", 2, 7).ok());
+  ASSERT_TRUE(push_deferred(queue, "m \n", 2, 8).ok());
+  EXPECT_EQ(take_everything(queue), "first\nm 7 " + tags + "\nm 8\n");
+  expect_identity(queue);
 }
 
 // The bound is shared: what one thread has staged leaves no room for another's lines.

@@ -44,8 +44,8 @@ Expected<Series> QueuedSender::series(std::string_view name, TagList tags, std::
     return Status(ErrorCode::invalid_argument, "could not pre-format the series " + std::string(name));
   }
   auto line = std::make_shared<SeriesLine>();
-  line->before_value = one.substr(0, at);
-  line->after_timestamp = one.substr(at + 1);
+  line->text = one.erase(at, 1);
+  line->value_at = at;
   line->kind = kind;
   return Series(this, std::move(line));
 }

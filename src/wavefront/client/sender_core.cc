@@ -113,8 +113,13 @@ Status SenderCore::enqueue(std::size_t index, std::string_view lines, std::size_
   if (!transport_->routes(type)) return refuse_unrouted(index, items);
   bool batch_ready = false;
   Status status = queues_[index]->push(lines, items, *clock_, batch_ready);
+  return after_push(index, std::move(status), batch_ready);
+}
+
+Status SenderCore::after_push(std::size_t index, Status status, bool batch_ready) {
   if (batch_ready) wake_flusher();
   if (status.code() == ErrorCode::queue_full || status.code() == ErrorCode::too_large) {
+    const DataType type = queue_type(index);
     log_.log(LogLevel::warning, internal::LogKind::data_dropped, [&] {
       return std::string("dropping ") + std::string(data_type_name(type)) + ": " + status.message();
     });
@@ -140,24 +145,19 @@ Status SenderCore::send_series(const SeriesLine& line, double value, Timestamp t
                   "delta counter series has a negative value; deltas must not be negative");
   }
   if (delta && value == 0) return Status();  // valid, nothing to send
-  // The line is written through a pointer into a stack buffer (a heap one past 1 KiB): the fixed parts
-  // copied, value and timestamp written in place, one enqueue.
-  const std::size_t bound = line.before_value.size() + format::kMaxDoubleChars + format::kMaxTimestampChars +
-                            line.after_timestamp.size();
-  char stack_line[1024];
-  std::string heap_line;
-  char* const begin = bound <= sizeof stack_line ? stack_line : (heap_line.resize(bound), heap_line.data());
-  char* at = std::copy(line.before_value.begin(), line.before_value.end(), begin);
-  at = format::write_double(at, value);
-  at = format::write_timestamp(at, timestamp);
-  if (at == nullptr) {  // refused: the general writer says why
+  const std::size_t index = queue_index(DataType::metric);
+  if (!format::timestamp_writable(timestamp)) {  // refused: the general writer says why
     std::string unused;
-    queues_[queue_index(DataType::metric)]->count_invalid();
+    queues_[index]->count_invalid();
     return format::append_timestamp(unused, timestamp, "timestamp");
   }
-  at = std::copy(line.after_timestamp.begin(), line.after_timestamp.end(), at);
-  return enqueue(queue_index(DataType::metric), std::string_view(begin, static_cast<std::size_t>(at - begin)),
-                 1);
+  // Staged as a record: the flusher writes the line (line_queue.h), not this thread.
+  if (!transport_->routes(DataType::metric)) return refuse_unrouted(index, 1);
+  bool batch_ready = false;
+  Status status = queues_[index]->push_deferred(
+      queue::DeferredLine{line.text, line.value_at, value, timestamp}, batch_ready);
+  if (!status.ok() || batch_ready) return after_push(index, std::move(status), batch_ready);
+  return status;
 }
 
 FlushResult SenderCore::flush(Milliseconds timeout) {

@@ -58,8 +58,8 @@ class SenderCore final : public Sender {
 
   // The lines of one typed send (sender.h): counted as invalid when refused, else queued.
   Status submit(const FormattedLines& lines) override;
-  // One point of a pre-registered series: checks value and timestamp, writes them between the
-  // series' formatted parts and queues the line.
+  // One point of a pre-registered series: checks value and timestamp and stages them with the
+  // series' formatted parts; the flusher writes the line (LineQueue::push_deferred).
   Status send_series(const SeriesLine& line, double value, Timestamp timestamp);
   FlushResult flush(std::chrono::milliseconds timeout) override;
   // Safe from any number of threads at once: the first caller stops the flusher; the others wait for
@@ -90,6 +90,8 @@ class SenderCore final : public Sender {
   Status submit_into(std::size_t index, const FormattedLines& lines);
   Status refuse_unrouted(std::size_t index, std::size_t items);
   Status enqueue(std::size_t index, std::string_view lines, std::size_t items);
+  // Wakes the flusher for a full batch and logs a drop.
+  Status after_push(std::size_t index, Status status, bool batch_ready);
   void wake_flusher();
   void run();
   void drain(std::size_t index, bool include_open);

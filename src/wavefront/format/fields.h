@@ -51,6 +51,8 @@ Status append_timestamp(std::string& out, Timestamp timestamp, std::string_view 
 // or nullptr (the bytes at `at` being garbage) where append_timestamp would refuse the timestamp.
 inline constexpr std::size_t kMaxTimestampChars = 24;
 char* write_timestamp(char* at, Timestamp timestamp);
+// Whether write_timestamp writes `timestamp` (append_timestamp accepts it), without writing it.
+bool timestamp_writable(Timestamp timestamp) noexcept;
 
 // Message builders for the refusals the writers above do not cover.
 Status problem_error(ErrorCode code, std::string_view field, FieldProblem problem, std::string_view value);

@@ -96,29 +96,40 @@ Status append_timestamp(std::string& out, Timestamp timestamp, std::string_view 
   return Status();
 }
 
-char* write_timestamp(char* at, Timestamp timestamp) {
+bool timestamp_writable(Timestamp timestamp) noexcept {
   const std::int64_t value = timestamp.count();
   switch (timestamp.unit()) {
     case Timestamp::Unit::none:
+      return true;
+    case Timestamp::Unit::seconds:
+      return value > 0 && value < kMaxEpochSecondsOnWire;
+    case Timestamp::Unit::milliseconds:
+      return value >= kMaxEpochSecondsOnWire / 100 && value < 10 * kMaxEpochSecondsOnWire;
+    case Timestamp::Unit::invalid:
+      return false;
+  }
+  return false;
+}
+
+char* write_timestamp(char* at, Timestamp timestamp) {
+  if (!timestamp_writable(timestamp)) return nullptr;
+  const std::int64_t value = timestamp.count();
+  switch (timestamp.unit()) {
+    case Timestamp::Unit::none:
+    case Timestamp::Unit::invalid:
       return at;
     case Timestamp::Unit::seconds:
-      if (value <= 0 || value >= kMaxEpochSecondsOnWire) return nullptr;
       *at++ = ' ';
       return write_int(at, value);
     case Timestamp::Unit::milliseconds:
-      if (value < kMaxEpochSecondsOnWire / 100 || value >= 10 * kMaxEpochSecondsOnWire) {
-        return nullptr;
-      }
       *at++ = ' ';
       at = write_int(at, value);
       if (value < kMaxEpochSecondsOnWire) {
         for (int zero = 0; zero < 3; ++zero) *at++ = '0';
       }
       return at;
-    case Timestamp::Unit::invalid:
-      return nullptr;
   }
-  return nullptr;
+  return at;
 }
 
 }  // namespace format

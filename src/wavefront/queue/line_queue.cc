@@ -3,8 +3,13 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstring>
+#include <type_traits>
 #include <utility>
+
+#include "wavefront/format/fields.h"
+#include "wavefront/format/numbers.h"
 
 namespace wavefront::queue {
 namespace {
@@ -65,6 +70,61 @@ Status too_large_status(std::size_t bytes, std::size_t items, const QueueBounds&
   return Status(ErrorCode::too_large,
                 "the item is " + std::to_string(items) + " lines, more than max_queue_items (" +
                     std::to_string(bounds.max_items) + ") can ever hold; it was dropped");
+}
+
+// A deferred line in a staging buffer: this header, then the line's text without value and timestamp,
+// in room for the longest line the record can make (its footprint, which the budget counts).
+constexpr unsigned char kDeferredMarker = 0xFF;
+struct DeferredHeader {
+  unsigned char marker = kDeferredMarker;
+  std::uint32_t footprint = 0;
+  std::uint32_t value_at = 0;
+  std::uint32_t text_size = 0;
+  double value = 0;
+  std::int64_t timestamp_count = 0;  // Timestamp::count() and unit(), written apart (see the writer)
+  Timestamp::Unit timestamp_unit = Timestamp::Unit::none;
+};
+
+Timestamp timestamp_of(const DeferredHeader& header) {
+  switch (header.timestamp_unit) {
+    case Timestamp::Unit::seconds:
+      return Timestamp::from_seconds(header.timestamp_count);
+    case Timestamp::Unit::milliseconds:
+      return Timestamp::from_milliseconds(header.timestamp_count);
+    case Timestamp::Unit::none:
+    case Timestamp::Unit::invalid:  // refused before staging
+      break;
+  }
+  return Timestamp();
+}
+static_assert(std::is_trivially_copyable_v<DeferredHeader> && std::is_standard_layout_v<DeferredHeader>);
+constexpr std::size_t kMaxNumberChars = format::kMaxDoubleChars + format::kMaxTimestampChars;
+static_assert(sizeof(DeferredHeader) <= kMaxNumberChars, "a record fits in its line's room");
+
+std::size_t deferred_footprint(const DeferredLine& line) { return line.text.size() + kMaxNumberChars; }
+
+// Writes the line: `text` with the value and the timestamp's text at `value_at`. `at` has room for
+// the footprint.
+char* write_deferred(char* at, std::string_view text, std::size_t value_at, double value,
+                     std::string_view timestamp_text) {
+  at = std::copy(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(value_at), at);
+  at = format::write_double(at, value);
+  at = std::copy(timestamp_text.begin(), timestamp_text.end(), at);
+  return std::copy(text.begin() + static_cast<std::ptrdiff_t>(value_at), text.end(), at);
+}
+
+// The next record at or after `from` (a line start) in `staged`, or npos. Records start where
+// lines start; a 0xFF inside a line (not from a formatter) is text.
+std::size_t find_deferred(std::string_view staged, std::size_t from) {
+  const char* const begin = staged.data();
+  for (std::size_t at = from; at < staged.size();) {
+    const void* found = std::memchr(begin + at, kDeferredMarker, staged.size() - at);
+    if (found == nullptr) return std::string_view::npos;
+    const auto position = static_cast<std::size_t>(static_cast<const char*>(found) - begin);
+    if (position == from || begin[position - 1] == '\n') return position;
+    at = position + 1;
+  }
+  return std::string_view::npos;
 }
 
 void count_drop(TypeStats& stats, std::size_t items, DropReason reason) {
@@ -260,6 +320,46 @@ void LineQueue::append_central(std::string_view lines, std::size_t items, bool& 
   if (open_.items >= bounds_.batch_items || open_.lines.size() >= bounds_.batch_bytes) batch_ready = true;
 }
 
+std::size_t LineQueue::append_staged(std::string_view staged, std::size_t items, bool& batch_ready) {
+  std::size_t line_bytes = 0;
+  for (std::size_t at = 0; at < staged.size();) {
+    const std::size_t record = find_deferred(staged, at);
+    if (record == std::string_view::npos) {  // the rest is lines (all of it, without records)
+      append_central(staged.substr(at), items, batch_ready);
+      line_bytes += staged.size() - at;
+      break;
+    }
+    if (record > at) {
+      const std::string_view lines = staged.substr(at, record - at);
+      const auto count = static_cast<std::size_t>(std::count(lines.begin(), lines.end(), '\n'));
+      append_central(lines, count, batch_ready);
+      items -= count;
+      line_bytes += lines.size();
+    }
+    DeferredHeader header;
+    std::memcpy(&header, staged.data() + record, sizeof header);
+    if (!last_timestamp_ || header.timestamp_unit != last_timestamp_->unit() ||
+        header.timestamp_count != last_timestamp_->count()) {
+      last_timestamp_text_.resize(format::kMaxTimestampChars);
+      char* const text = last_timestamp_text_.data();
+      last_timestamp_text_.resize(
+          static_cast<std::size_t>(format::write_timestamp(text, timestamp_of(header)) - text));
+      last_timestamp_ = timestamp_of(header);
+    }
+    if (deferred_line_.size() < header.footprint) deferred_line_.resize(header.footprint);
+    char* const end = write_deferred(
+        deferred_line_.data(), std::string_view(staged.data() + record + sizeof header, header.text_size),
+        header.value_at, header.value, last_timestamp_text_);
+    const std::string_view line(deferred_line_.data(), static_cast<std::size_t>(end - deferred_line_.data()));
+    append_central(line, 1, batch_ready);
+    items -= 1;
+    line_bytes += line.size();
+    at = record + header.footprint;
+  }
+  release(0, staged.size() - line_bytes);
+  return line_bytes;
+}
+
 void LineQueue::consume_stage(Stage& stage, bool& batch_ready) {
   take_handed();  // lines handed over earlier go first: each thread's order is kept
   const std::uint64_t packed = stage.published.load(std::memory_order_acquire);
@@ -267,10 +367,9 @@ void LineQueue::consume_stage(Stage& stage, bool& batch_ready) {
   if (bytes == stage.read_bytes || !stage.buffer) return;
   const std::size_t items = staged_items(packed) - stage.read_items;
   const std::string_view lines(stage.buffer.get() + stage.read_bytes, bytes - stage.read_bytes);
-  append_central(lines, items, batch_ready);
   moved_in_ += items;
   stats_.queued += items;
-  stats_.queued_bytes += lines.size();
+  stats_.queued_bytes += append_staged(lines, items, batch_ready);
   stage.read_bytes = bytes;
   stage.read_items = staged_items(packed);
 }
@@ -327,41 +426,95 @@ Stage& LineQueue::stage_for_this_thread() {
   return *stage;
 }
 
+Stage* LineQueue::stage_for(std::size_t bytes, std::size_t items) {
+  if (bounds_.staging_bytes == 0 || bytes > handoff_bytes_ || items >= kMaxStagedItems) return nullptr;
+  if (t_last_queue_id == id_) return t_last_stage;
+  if (!t_stages_gone) return &stage_for_this_thread();
+  return nullptr;
+}
+
 Status LineQueue::push(std::string_view lines, std::size_t items, const Clock& clock, bool& batch_ready) {
   batch_ready = false;
-  if (bounds_.staging_bytes != 0 && lines.size() <= handoff_bytes_ && items < kMaxStagedItems) {
-    if (t_last_queue_id == id_) return push_staged(*t_last_stage, lines, items, clock, batch_ready);
-    if (!t_stages_gone) return push_staged(stage_for_this_thread(), lines, items, clock, batch_ready);
+  if (Stage* stage = stage_for(lines.size(), items)) {
+    const auto write = [&](char* at) { std::memcpy(at, lines.data(), lines.size()); };
+    const auto to_central = [&] { return push_central(lines, items, clock, batch_ready, stage); };
+    return push_staged(*stage, lines.size(), items, write, to_central, batch_ready);
   }
   // Too large to stage: this thread's staged lines go first, to keep its order.
   Stage* stage = bounds_.staging_bytes != 0 ? find_stage(id_) : nullptr;
   return push_central(lines, items, clock, batch_ready, stage);
 }
 
-Status LineQueue::push_staged(Stage& stage, std::string_view lines, std::size_t items, const Clock& clock,
-                              bool& batch_ready) {
+Status LineQueue::push_deferred(const DeferredLine& line, bool& batch_ready) {
+  const std::size_t footprint = deferred_footprint(line);
+  // Behind by a batch: the producers write their lines, in parallel, until the flusher catches up.
+  Stage* stage = footprint <= bounds_.max_bytes && !writer_behind_.load(std::memory_order_relaxed)
+                     ? stage_for(footprint, 1)
+                     : nullptr;
+  if (stage == nullptr) return push_written(line, nullptr, batch_ready);
+  batch_ready = false;
+  const auto write = [&](char* at) {
+    // Field by field into the buffer: a header built on the stack and copied whole (or a Timestamp
+    // copied whole) made the CPU wait for small stores before a wide load (store forwarding), which
+    // was most of a send.
+    const auto put = [at](std::size_t offset, const auto& field) {
+      std::memcpy(at + offset, &field, sizeof field);
+    };
+    put(offsetof(DeferredHeader, marker), kDeferredMarker);
+    put(offsetof(DeferredHeader, footprint), static_cast<std::uint32_t>(footprint));
+    put(offsetof(DeferredHeader, value_at), static_cast<std::uint32_t>(line.value_at));
+    put(offsetof(DeferredHeader, text_size), static_cast<std::uint32_t>(line.text.size()));
+    put(offsetof(DeferredHeader, value), line.value);
+    put(offsetof(DeferredHeader, timestamp_count), line.timestamp.count());
+    put(offsetof(DeferredHeader, timestamp_unit), line.timestamp.unit());
+    std::memcpy(at + sizeof(DeferredHeader), line.text.data(), line.text.size());
+  };
+  return push_staged(
+      *stage, footprint, 1, write, [&] { return push_written(line, stage, batch_ready); }, batch_ready);
+}
+
+Status LineQueue::push_written(const DeferredLine& line, Stage* stage, bool& batch_ready) {
+  // Into a stack buffer (a heap one past 1 KiB).
+  const std::size_t footprint = deferred_footprint(line);
+  char stack_line[1024];
+  std::string heap_line;
+  char* const begin =
+      footprint <= sizeof stack_line ? stack_line : (heap_line.resize(footprint), heap_line.data());
+  char timestamp[format::kMaxTimestampChars];
+  const std::string_view timestamp_text(
+      timestamp, static_cast<std::size_t>(format::write_timestamp(timestamp, line.timestamp) - timestamp));
+  const std::string_view written(
+      begin, static_cast<std::size_t>(
+                 write_deferred(begin, line.text, line.value_at, line.value, timestamp_text) - begin));
+  if (stage != nullptr) return push_central(written, 1, *clock_, batch_ready, stage);
+  return push(written, 1, *clock_, batch_ready);
+}
+
+template <class Write, class ToCentral>
+Status LineQueue::push_staged(Stage& stage, std::size_t bytes, std::size_t items, const Write& write,
+                              const ToCentral& to_central, bool& batch_ready) {
   if (closed_flag_.load(std::memory_order_acquire)) {
     count_stage_drop(stage, items, DropReason::closed);
     return closed_status();
   }
-  if (items > stage.credit_items || lines.size() > stage.credit_bytes) {
-    if (lines.size() > bounds_.max_bytes || items > bounds_.max_items) {
+  if (items > stage.credit_items || bytes > stage.credit_bytes) {
+    if (bytes > bounds_.max_bytes || items > bounds_.max_items) {
       count_stage_drop(stage, items, DropReason::too_large);
-      return too_large_status(lines.size(), items, bounds_);
+      return too_large_status(bytes, items, bounds_);
     }
-    if (!refill_credit(stage, items, lines.size())) {
+    if (!refill_credit(stage, items, bytes)) {
       if (bounds_.overflow_policy == OverflowPolicy::block) {
-        return push_central(lines, items, clock, batch_ready, &stage);
+        return to_central();
       }
       count_stage_drop(stage, items, DropReason::queue_full);
       return queue_full_status();
     }
   }
-  std::memcpy(stage.buffer.get() + stage.write_bytes, lines.data(), lines.size());
-  stage.write_bytes += lines.size();
+  write(stage.buffer.get() + stage.write_bytes);
+  stage.write_bytes += bytes;
   stage.write_items += items;
   stage.credit_items -= items;
-  stage.credit_bytes -= lines.size();
+  stage.credit_bytes -= bytes;
   stage.published.store(static_cast<std::uint64_t>(stage.write_items) << 32 | stage.write_bytes,
                         std::memory_order_release);
   if (stage.write_bytes >= handoff_bytes_ || stage.write_items >= bounds_.batch_items)
@@ -400,13 +553,17 @@ void LineQueue::hand_over(Stage& stage, bool& batch_ready) {
       handed_bytes_ + open_.lines.size() >= bounds_.batch_bytes) {
     batch_ready = true;
   }
+  if (handed_items_ >= bounds_.batch_items || handed_bytes_ >= bounds_.batch_bytes)
+    writer_behind_.store(true, std::memory_order_relaxed);
 }
 
 void LineQueue::take_handed() {
   bool batch_ready = false;
   for (HandedChunk& chunk : handed_) {
-    append_central(std::string_view(chunk.buffer.get() + chunk.begin, chunk.end - chunk.begin), chunk.items,
-                   batch_ready);
+    // The chunk's bytes count as queued since the hand-over; the records' unused room stops counting.
+    const std::size_t bytes = chunk.end - chunk.begin;
+    stats_.queued_bytes -= bytes - append_staged(std::string_view(chunk.buffer.get() + chunk.begin, bytes),
+                                                 chunk.items, batch_ready);
     if (spare_chunks_.size() < kMaxSpareChunks) spare_chunks_.push_back(std::move(chunk.buffer));
   }
   handed_.clear();
@@ -474,8 +631,11 @@ bool LineQueue::take(Batch& batch, bool include_open) {
   if (!sealed_.empty()) {
     batch = std::move(sealed_.front());
     sealed_.pop_front();
+    // Caught up: no other full batch waits, the producers may leave their series lines to it again.
+    if (sealed_.empty()) writer_behind_.store(false, std::memory_order_relaxed);
     return true;
   }
+  writer_behind_.store(false, std::memory_order_relaxed);
   const bool open_is_full = open_.items >= bounds_.batch_items || open_.lines.size() >= bounds_.batch_bytes;
   if (open_.items == 0 || !(include_open || open_is_full)) return false;
   batch = std::move(open_);
@@ -533,6 +693,7 @@ void LineQueue::drop_everything(DropReason reason) {
   handed_.clear();
   handed_items_ = 0;
   handed_bytes_ = 0;
+  writer_behind_.store(false, std::memory_order_relaxed);
   sealed_.clear();
   open_ = Batch();
   count_drop(stats_, items, reason);

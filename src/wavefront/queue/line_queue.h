@@ -10,6 +10,13 @@
 // accepted == delivered + queued + dropped holds exactly in every snapshot (see docs/design.md,
 // "The queue"). With staging_bytes 0 every push goes straight to the central part under the mutex.
 //
+// A pre-registered series point is staged before it is written (push_deferred): its fixed text, value
+// and timestamp go into the staging buffer as a record, in room for the longest line it can make, and
+// whoever moves staged lines to the batches (the flusher) writes the line; while a batch's worth of
+// handed-over lines waits for the flusher, the caller writes it instead. Until then it counts
+// against the byte bound, and in queued_bytes, at that longest length. A record starts with 0xFF,
+// a byte valid UTF-8 never holds, where a line would start: no line the formatters write starts so.
+//
 // Thread-safety: push() from any thread; take()/complete() from the single flusher thread.
 #pragma once
 
@@ -21,6 +28,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +58,16 @@ struct QueueBounds {
   std::size_t staging_bytes;  // per producer thread; 0: every push takes the queue's mutex
 };
 
+// A line whose number and timestamp are written when it leaves the staging buffer: `text` with the
+// value and timestamp inserted at `value_at`, as format::write_double and format::write_timestamp
+// write them. The caller has checked that the value is finite and format::timestamp_writable().
+struct DeferredLine {
+  std::string_view text;
+  std::size_t value_at = 0;
+  double value = 0;
+  Timestamp timestamp;
+};
+
 struct Stage;
 
 class LineQueue {
@@ -65,6 +83,9 @@ class LineQueue {
   // Sets `batch_ready` when this push filled a batch (the flusher should be woken). `clock` stamps a
   // batch when its first lines arrive (for the retry-age limit); it is read once per batch.
   Status push(std::string_view lines, std::size_t items, const Clock& clock, bool& batch_ready);
+  // One line as push() would queue it, written later (see above) when it can be staged: the same
+  // refusals, counts and order as push() of the written line.
+  Status push_deferred(const DeferredLine& line, bool& batch_ready);
 
   // Counts lines that were refused before reaching the queue (not configured), keeping the identity.
   void count_dropped_unqueued(std::size_t items, DropReason reason);
@@ -98,9 +119,17 @@ class LineQueue {
  private:
   Status push_central(std::string_view lines, std::size_t items, const Clock& clock, bool& batch_ready,
                       Stage* stage);
-  Status push_staged(Stage& stage, std::string_view lines, std::size_t items, const Clock& clock,
-                     bool& batch_ready);
+  // The calling thread's stage, or nullptr when `bytes` and `items` must go to the central part.
+  Stage* stage_for(std::size_t bytes, std::size_t items);
+  // Stages `bytes` (`items` lines) that `write` puts at a pointer; `to_central` queues them centrally
+  // instead when there is no credit under the block policy.
+  template <class Write, class ToCentral>
+  Status push_staged(Stage& stage, std::size_t bytes, std::size_t items, const Write& write,
+                     const ToCentral& to_central, bool& batch_ready);
   Stage& stage_for_this_thread();
+  // push_deferred's way when the record cannot be staged: the line written now, then pushed
+  // centrally after `stage`'s lines (when there is a stage), else through push().
+  Status push_written(const DeferredLine& line, Stage* stage, bool& batch_ready);
   bool refill_credit(Stage& stage, std::size_t items, std::size_t bytes);
   // Under mutex_: moves a stage's published lines into the central batches.
   void consume_stage(Stage& stage, bool& batch_ready);
@@ -110,6 +139,9 @@ class LineQueue {
   void take_handed();
   void sweep_stages(bool everything);
   void append_central(std::string_view lines, std::size_t items, bool& batch_ready);
+  // Appends staged bytes (lines and deferred records, `items` in all) to the batches, writing the
+  // records' lines; returns the bytes the lines take, and releases the rest of the budget.
+  std::size_t append_staged(std::string_view staged, std::size_t items, bool& batch_ready);
   void recycle(std::string&& buffer);
   Batch fresh_batch();
   bool try_reserve(std::size_t items, std::size_t bytes);
@@ -132,6 +164,10 @@ class LineQueue {
   std::deque<Batch> sealed_;  // full batches and returned leftovers, oldest first
   Batch open_;                // the batch producers append to
   std::vector<std::string> spare_buffers_;
+  std::string deferred_line_;  // where append_staged writes a record's line (under mutex_)
+  // The last timestamp append_staged wrote, and its text: series points mostly share their second.
+  std::optional<Timestamp> last_timestamp_;
+  std::string last_timestamp_text_;
   std::size_t full_batch_capacity_ = 0;  // the largest batch buffer recycled (at most 2 x batch_bytes)
   bool closed_ = false;
   bool final_ = false;
@@ -151,6 +187,10 @@ class LineQueue {
   std::deque<HandedChunk> handed_;
   std::size_t handed_items_ = 0;
   std::size_t handed_bytes_ = 0;
+  // Set when a batch's worth of handed-over chunks waits for the flusher, cleared when the flusher
+  // finds no more than one full batch waiting: meanwhile push_deferred writes lines on the calling
+  // thread, so producers that outrun the one flusher format in parallel.
+  std::atomic<bool> writer_behind_{false};
   std::vector<std::unique_ptr<char[]>> spare_chunks_;
 };
 
