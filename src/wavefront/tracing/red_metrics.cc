@@ -27,13 +27,26 @@ struct CacheSlot {
 };
 
 // Byte equality of short texts without a library call (a tag value is typically under 16 bytes).
+template <class Word>
+bool same_word(const char* left, const char* right) {
+  Word a = 0;
+  Word b = 0;
+  std::memcpy(&a, left, sizeof a);
+  std::memcpy(&b, right, sizeof b);
+  return a == b;
+}
+
+// Word-wise, the last word overlapping the one before it: no loop over the bytes of a tail.
 bool same_bytes(const char* left, const char* right, std::size_t size) {
-  for (; size >= 8; size -= 8, left += 8, right += 8) {
-    std::uint64_t a = 0;
-    std::uint64_t b = 0;
-    std::memcpy(&a, left, 8);
-    std::memcpy(&b, right, 8);
-    if (a != b) return false;
+  if (size >= 8) {
+    for (std::size_t at = 0; at + 8 < size; at += 8) {
+      if (!same_word<std::uint64_t>(left + at, right + at)) return false;
+    }
+    return same_word<std::uint64_t>(left + size - 8, right + size - 8);
+  }
+  if (size >= 4) {
+    return same_word<std::uint32_t>(left, right) &&
+           same_word<std::uint32_t>(left + size - 4, right + size - 4);
   }
   for (std::size_t index = 0; index < size; ++index) {
     if (left[index] != right[index]) return false;
@@ -58,13 +71,20 @@ bool key_holds(std::string_view key, std::size_t& at, const Parts& parts) {
 // Up to 8 bytes of `text` from `offset` as a number (byte order does not matter for a hash). Fixed-size
 // copies only: a variable-length memcpy into the word costs a call and a store-forwarding stall.
 std::uint64_t load_word(std::string_view text, std::size_t offset) {
+  const std::size_t size = text.size() - offset;
+  const char* const at = text.data() + offset;
   std::uint64_t word = 0;
-  if (text.size() - offset >= 8) {
-    std::memcpy(&word, text.data() + offset, 8);
+  if (size >= 8) {
+    std::memcpy(&word, at, 8);
+  } else if (size >= 4) {  // two 4-byte loads that overlap: no loop over short parts
+    std::uint32_t head = 0;
+    std::uint32_t tail = 0;
+    std::memcpy(&head, at, 4);
+    std::memcpy(&tail, at + size - 4, 4);
+    word = (std::uint64_t{head} << 32U) | tail;
   } else {
-    for (std::size_t index = offset; index < text.size(); ++index) {
-      word = (word << 8U) | static_cast<unsigned char>(text[index]);
-    }
+    for (std::size_t index = 0; index < size; ++index)
+      word = (word << 8U) | static_cast<unsigned char>(at[index]);
   }
   return word;
 }
