@@ -139,6 +139,48 @@ TEST(TracerRedTest, GlobalTagsAndManyCustomKeysReachTheRedTags) {
   EXPECT_EQ(invocation[0].find("\"k3\""), std::string::npos) << invocation[0];
 }
 
+// The per-thread series cache is keyed by what a span sets itself (and which fields it set): spans
+// taking turns with a field unset, set to other values, and set to its default value each count in
+// the right series, and the unset and the explicitly-default spans in the same one.
+TEST(TracerRedTest, SpansTakingTurnsWithDifferentFieldsCountInTheirOwnSeries) {
+  RecordingSender sender;
+  TracerConfig config;
+  config.red_metrics_custom_tag_keys = {"k1"};
+  constexpr int kRounds = 50;
+  {
+    Tracer tracer(sender, shop("web"), config);
+    for (int round = 0; round < kRounds; ++round) {
+      { Span unset = tracer.start_span("op"); }
+      {
+        Span grpc = tracer.start_span("op");
+        grpc.set_tag("component", "grpc");
+      }
+      {
+        Span explicit_default = tracer.start_span("op");
+        explicit_default.set_tag("component", "none");
+      }
+      {
+        Span custom = tracer.start_span("op");
+        custom.set_tag("component", "grpc");
+        custom.set_tag("k1", "x");
+      }
+    }
+  }
+  const auto invocations =
+      lines_named(sender.lines(), "\xE2\x88\x86tracing.derived.shop.web.op.invocation.count");
+  const auto total = [&](std::string_view component, std::string_view k1) {
+    double sum = 0;
+    for (const auto& line : invocations) {
+      const bool k1_matches = k1.empty() ? line.find("\"k1\"") == std::string::npos : has_tag(line, "k1", k1);
+      if (has_tag(line, "component", component) && k1_matches) sum += value_of(line);
+    }
+    return sum;
+  };
+  EXPECT_EQ(total("none", ""), 2 * kRounds) << ::testing::PrintToString(invocations);
+  EXPECT_EQ(total("grpc", ""), kRounds);  // an unset custom key is left out
+  EXPECT_EQ(total("grpc", "x"), kRounds);
+}
+
 TEST(TracerRedTest, RedHeartbeatOncePerIntervalPerTagSet) {
   RecordingSender sender;
   TracerConfig config;

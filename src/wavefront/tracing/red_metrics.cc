@@ -19,9 +19,13 @@ constexpr std::size_t kCacheSlots = 64;
 
 std::atomic<std::uint64_t> next_red_metrics_id{1};
 
+// A per-thread cache entry: the series of the last span whose own RED values (the fields set on it,
+// its operation and custom values) were `key`, with the same masks of fields set, for one RedMetrics.
+// The other fields are that RedMetrics' defaults, so these determine the series.
 struct CacheSlot {
   std::uint64_t owner = 0;
   std::uint64_t hash = 0;
+  std::uint32_t masks = 0;
   std::string key;
   void* series = nullptr;
 };
@@ -91,17 +95,16 @@ std::uint64_t load_word(std::string_view text, std::size_t offset) {
 
 // A cheap hash of a series' fields for the per-thread cache: the first and last 8 bytes and the length
 // of each. Series it confuses share a slot (and take turns in it); the key comparison keeps it right.
-template <class Fields>
-std::uint64_t slot_hash(const Fields& fields) {
-  std::uint64_t hash = 0;
+template <class Parts>
+std::uint64_t slot_hash(const Parts& parts, std::uint32_t masks) {
+  std::uint64_t hash = masks;
   const auto mix = [&hash](std::string_view part) {
     const std::uint64_t head = part.empty() ? 0 : load_word(part, 0);
     const std::uint64_t tail = part.size() > 8 ? load_word(part, part.size() - 8) : 0;
     hash = (hash ^ head ^ (tail * 0xC2B2AE3D27D4EB4FULL) ^ part.size()) * 0x9E3779B97F4A7C15ULL;
     hash ^= hash >> 29U;
   };
-  for (std::string_view part : fields.values) mix(part);
-  for (std::string_view part : fields.custom) mix(part);
+  for (std::string_view part : parts) mix(part);
   return hash;
 }
 
@@ -188,33 +191,47 @@ RedMetrics::RedMetrics(MetricRegistry& registry, Sender& sender, const Applicati
 void RedMetrics::record(const Span& span, std::int64_t duration_us, std::int64_t now_ns) {
   thread_local Fields fields;
   thread_local std::string key;
+  // What the span itself brings: the cache is keyed by these (and which fields were set) alone.
+  thread_local std::vector<std::string_view> own;
+  own.clear();
   for (std::size_t field = 0; field < Span::kRedFieldCount; ++field) {
-    fields.values[field] = (span.red_field_mask_ & (1U << field)) != 0 ? span.text(span.red_fields_[field])
-                                                                       : std::string_view(defaults_[field]);
+    if ((span.red_field_mask_ & (1U << field)) != 0) {
+      fields.values[field] = span.text(span.red_fields_[field]);
+      own.push_back(fields.values[field]);
+    } else {
+      fields.values[field] = defaults_[field];
+    }
   }
   fields.values[7] = or_default(span.operation(), "unknown_operation");
+  own.push_back(fields.values[7]);
   const std::size_t custom_count = settings_.custom_tag_keys.size();
   fields.custom.resize(custom_count);
   for (std::size_t index = 0; index < custom_count; ++index) {
     std::string_view value = default_custom_[index];
     if (index < Span::kTrackedCustomKeys) {
-      if ((span.red_custom_mask_ & (1U << index)) != 0) value = span.text(span.red_custom_[index]);
+      if ((span.red_custom_mask_ & (1U << index)) != 0) {
+        value = span.text(span.red_custom_[index]);
+        own.push_back(value);
+      }
     } else {  // past the keys a span notes as they are set: search its tags
       for (std::size_t tag = 0; tag < span.tag_count(); ++tag) {
         if (span.text(span.tag(tag).key) == settings_.custom_tag_keys[index])
           value = span.text(span.tag(tag).value);
       }
+      own.push_back(value);
     }
     fields.custom[index] = value;
   }
 
   thread_local std::array<CacheSlot, kCacheSlots> cache;
-  const std::uint64_t hash = slot_hash(fields);
+  const std::uint32_t masks = static_cast<std::uint32_t>(span.red_field_mask_) |
+                              static_cast<std::uint32_t>(span.red_custom_mask_) << 16U;
+  const std::uint64_t hash = slot_hash(own, masks);
   CacheSlot& slot = cache[hash % kCacheSlots];
   Series* series = nullptr;
   std::size_t at = 0;
-  if (slot.owner == id_ && slot.hash == hash && key_holds(slot.key, at, fields.values) &&
-      key_holds(slot.key, at, fields.custom) && at == slot.key.size()) {
+  if (slot.owner == id_ && slot.hash == hash && slot.masks == masks && key_holds(slot.key, at, own) &&
+      at == slot.key.size()) {
     series = static_cast<Series*>(slot.series);
   } else {
     std::size_t length = 0;
@@ -232,7 +249,9 @@ void RedMetrics::record(const Span& span, std::int64_t duration_us, std::int64_t
     series = find_or_add(key, fields);
     slot.owner = id_;
     slot.hash = hash;
-    slot.key = key;
+    slot.masks = masks;
+    slot.key.clear();
+    for (std::string_view part : own) slot.key.append(part).push_back(kSeparator);
     slot.series = series;
   }
 
