@@ -4,7 +4,9 @@
 // the tracers that call it: per application, service, operation and RED tag set, an invocation, error
 // and total-time delta counter and a duration histogram in microseconds (errors in their own series
 // tagged error=true), plus a `~component.heartbeat` per RED tag set. Series are found through a small
-// per-thread cache, so a warm update takes no lock but the histogram shard's.
+// per-thread cache, so a warm update takes no lock but the histogram shard's; the cache is keyed by
+// what the span set itself (RED fields, operation, custom values) and which fields it set, since the
+// others are this RedMetrics' defaults.
 //
 // Thread-safety: record() may run on any number of threads at once.
 #pragma once
