@@ -113,6 +113,12 @@ char* write_deferred(char* at, std::string_view text, std::size_t value_at, doub
   return std::copy(text.begin() + static_cast<std::ptrdiff_t>(value_at), text.end(), at);
 }
 
+// Writes `timestamp` as a line carries it (' ' and the number, or nothing) into `buffer`, which has
+// room for kMaxTimestampChars; returns the text.
+std::string_view timestamp_text(char* buffer, Timestamp timestamp) {
+  return {buffer, static_cast<std::size_t>(format::write_timestamp(buffer, timestamp) - buffer)};
+}
+
 // The next record at or after `from` (a line start) in `staged`, or npos. Records start where
 // lines start; a 0xFF inside a line (not from a formatter) is text.
 std::size_t find_deferred(std::string_view staged, std::size_t from) {
@@ -340,11 +346,9 @@ std::size_t LineQueue::append_staged(std::string_view staged, std::size_t items,
     std::memcpy(&header, staged.data() + record, sizeof header);
     if (!last_timestamp_ || header.timestamp_unit != last_timestamp_->unit() ||
         header.timestamp_count != last_timestamp_->count()) {
-      last_timestamp_text_.resize(format::kMaxTimestampChars);
-      char* const text = last_timestamp_text_.data();
-      last_timestamp_text_.resize(
-          static_cast<std::size_t>(format::write_timestamp(text, timestamp_of(header)) - text));
       last_timestamp_ = timestamp_of(header);
+      last_timestamp_text_.resize(format::kMaxTimestampChars);
+      last_timestamp_text_.resize(timestamp_text(last_timestamp_text_.data(), *last_timestamp_).size());
     }
     if (deferred_line_.size() < header.footprint) deferred_line_.resize(header.footprint);
     char* const end = write_deferred(
@@ -481,11 +485,10 @@ Status LineQueue::push_written(const DeferredLine& line, Stage* stage, bool& bat
   char* const begin =
       footprint <= sizeof stack_line ? stack_line : (heap_line.resize(footprint), heap_line.data());
   char timestamp[format::kMaxTimestampChars];
-  const std::string_view timestamp_text(
-      timestamp, static_cast<std::size_t>(format::write_timestamp(timestamp, line.timestamp) - timestamp));
   const std::string_view written(
-      begin, static_cast<std::size_t>(
-                 write_deferred(begin, line.text, line.value_at, line.value, timestamp_text) - begin));
+      begin, static_cast<std::size_t>(write_deferred(begin, line.text, line.value_at, line.value,
+                                                     timestamp_text(timestamp, line.timestamp)) -
+                                      begin));
   if (stage != nullptr) return push_central(written, 1, *clock_, batch_ready, stage);
   return push(written, 1, *clock_, batch_ready);
 }

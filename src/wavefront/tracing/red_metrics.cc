@@ -191,36 +191,26 @@ RedMetrics::RedMetrics(MetricRegistry& registry, Sender& sender, const Applicati
 void RedMetrics::record(const Span& span, std::int64_t duration_us, std::int64_t now_ns) {
   thread_local Fields fields;
   thread_local std::string key;
-  // What the span itself brings: the cache is keyed by these (and which fields were set) alone.
+  // What the span itself brings: the cache is keyed by these (and which fields were set) alone; the
+  // whole set of fields is only needed when the cache misses.
   thread_local std::vector<std::string_view> own;
   own.clear();
   for (std::size_t field = 0; field < Span::kRedFieldCount; ++field) {
-    if ((span.red_field_mask_ & (1U << field)) != 0) {
-      fields.values[field] = span.text(span.red_fields_[field]);
-      own.push_back(fields.values[field]);
-    } else {
-      fields.values[field] = defaults_[field];
-    }
+    if ((span.red_field_mask_ & (1U << field)) != 0) own.push_back(span.text(span.red_fields_[field]));
   }
-  fields.values[7] = or_default(span.operation(), "unknown_operation");
-  own.push_back(fields.values[7]);
+  own.push_back(or_default(span.operation(), "unknown_operation"));
   const std::size_t custom_count = settings_.custom_tag_keys.size();
-  fields.custom.resize(custom_count);
   for (std::size_t index = 0; index < custom_count; ++index) {
-    std::string_view value = default_custom_[index];
     if (index < Span::kTrackedCustomKeys) {
-      if ((span.red_custom_mask_ & (1U << index)) != 0) {
-        value = span.text(span.red_custom_[index]);
-        own.push_back(value);
-      }
+      if ((span.red_custom_mask_ & (1U << index)) != 0) own.push_back(span.text(span.red_custom_[index]));
     } else {  // past the keys a span notes as they are set: search its tags
+      std::string_view value = default_custom_[index];
       for (std::size_t tag = 0; tag < span.tag_count(); ++tag) {
         if (span.text(span.tag(tag).key) == settings_.custom_tag_keys[index])
           value = span.text(span.tag(tag).value);
       }
       own.push_back(value);
     }
-    fields.custom[index] = value;
   }
 
   thread_local std::array<CacheSlot, kCacheSlots> cache;
@@ -234,6 +224,19 @@ void RedMetrics::record(const Span& span, std::int64_t duration_us, std::int64_t
       at == slot.key.size()) {
     series = static_cast<Series*>(slot.series);
   } else {
+    // Every field: the span's own value where it set one, this RedMetrics' default elsewhere.
+    auto next = own.begin();
+    for (std::size_t field = 0; field < Span::kRedFieldCount; ++field) {
+      fields.values[field] =
+          (span.red_field_mask_ & (1U << field)) != 0 ? *next++ : std::string_view(defaults_[field]);
+    }
+    fields.values[7] = *next++;
+    fields.custom.resize(custom_count);
+    for (std::size_t index = 0; index < custom_count; ++index) {
+      const bool own_value =
+          index >= Span::kTrackedCustomKeys || (span.red_custom_mask_ & (1U << index)) != 0;
+      fields.custom[index] = own_value ? *next++ : std::string_view(default_custom_[index]);
+    }
     std::size_t length = 0;
     for (std::string_view part : fields.values) length += part.size() + 1;
     for (std::string_view part : fields.custom) length += part.size() + 1;
